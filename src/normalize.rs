@@ -1,0 +1,179 @@
+//! Turning input bytes into text kosum can analyse, without ever losing the
+//! link to the input: offsets in every result point into the document as read
+//! (after BOM removal, before any other change).
+//!
+//! Two pieces: [`decode`] accepts UTF-8 (with or without BOM) and rejects
+//! anything else with a message that says what the bytes look like; and
+//! [`analysis_view`] gives the analysers a copy in which invisible or exotic
+//! whitespace and control characters are replaced by ASCII of the *same byte
+//! length*, so byte offsets found in the view are byte offsets in the input.
+
+use std::borrow::Cow;
+
+use crate::error::{Error, Result};
+
+/// Decodes input bytes as UTF-8, dropping a leading BOM. Other encodings are
+/// refused with a description of what was found.
+pub fn decode(bytes: Vec<u8>) -> Result<String> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(Error::Encoding(
+            "the input is UTF-16 (it starts with a UTF-16 byte-order mark); convert it to UTF-8, e.g. `iconv -f UTF-16 -t UTF-8`".into(),
+        ));
+    }
+    if let Some(position) = memchr_nul(&bytes) {
+        return Err(Error::Encoding(format!(
+            "the input looks binary (a NUL byte at byte {position}); kosum reads UTF-8 text"
+        )));
+    }
+    let mut text = String::from_utf8(bytes).map_err(|err| {
+        let position = err.utf8_error().valid_up_to();
+        Error::Encoding(format!(
+            "the input is not valid UTF-8 (first bad byte at byte {position}); convert it to UTF-8, e.g. `iconv -f CP949 -t UTF-8` for Korean legacy encodings"
+        ))
+    })?;
+    if text.starts_with('\u{FEFF}') {
+        text.drain(..'\u{FEFF}'.len_utf8());
+    }
+    Ok(text)
+}
+
+fn memchr_nul(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == 0)
+}
+
+/// The ASCII replacement for `c` in the analysis view, if it needs one: line
+/// breaks become `\n`, other whitespace, invisible format characters and
+/// controls become spaces.
+fn replacement(c: char) -> Option<u8> {
+    match c {
+        '\n' | ' ' | '\t' => None,
+        '\r' | '\u{0085}' | '\u{2028}' | '\u{2029}' => Some(b'\n'),
+        c if c.is_whitespace() || c.is_control() => Some(b' '),
+        // Zero-width space/joiners, word joiner, BOM used as ZWNBSP, soft
+        // hyphen, and the other invisible format characters.
+        '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{206F}' | '\u{FEFF}' => Some(b' '),
+        _ => None,
+    }
+}
+
+/// The text the analysers see: `text` with exotic whitespace, controls and
+/// invisible characters replaced by ASCII spaces (line breaks by `\n`), each
+/// replacement exactly as many bytes long as the character it replaces.
+/// A `\r\n` pair becomes ` \n`, so it counts as one line break.
+pub fn analysis_view(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(|c| replacement(c).is_some()) {
+        return Cow::Borrowed(text);
+    }
+    let mut bytes = Vec::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match replacement(c) {
+            None => {
+                let mut buffer = [0u8; 4];
+                bytes.extend_from_slice(c.encode_utf8(&mut buffer).as_bytes());
+            }
+            Some(ascii) => {
+                let ascii = if c == '\r' && chars.peek() == Some(&'\n') {
+                    b' '
+                } else {
+                    ascii
+                };
+                bytes.extend(std::iter::repeat_n(ascii, c.len_utf8()));
+            }
+        }
+    }
+    // Every byte written is either a copied UTF-8 sequence or ASCII.
+    Cow::Owned(String::from_utf8(bytes).expect("replacements keep UTF-8 valid"))
+}
+
+/// Converts byte offsets into char offsets for one text. Queries are cheapest
+/// in increasing order (the usual case: tokens, sentences, mentions), but any
+/// order is answered correctly.
+pub struct CharCounter<'t> {
+    text: &'t str,
+    byte: usize,
+    char: usize,
+}
+
+impl<'t> CharCounter<'t> {
+    pub fn new(text: &'t str) -> Self {
+        Self {
+            text,
+            byte: 0,
+            char: 0,
+        }
+    }
+
+    /// The char offset of byte offset `byte`, which must be a char boundary
+    /// of the text (or its length).
+    pub fn char_offset(&mut self, byte: usize) -> usize {
+        if byte < self.byte {
+            self.byte = 0;
+            self.char = 0;
+        }
+        self.char += self.text[self.byte..byte].chars().count();
+        self.byte = byte;
+        self.char
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_accepts_utf8_and_drops_the_bom() {
+        assert_eq!(decode("한국어".into()).unwrap(), "한국어");
+        assert_eq!(decode("\u{FEFF}한국어".into()).unwrap(), "한국어");
+    }
+
+    #[test]
+    fn decode_names_what_is_wrong() {
+        let utf16 = vec![0xFF, 0xFE, 0x5C, 0xD5];
+        assert!(decode(utf16).unwrap_err().to_string().contains("UTF-16"));
+        let binary = vec![b'a', 0, b'b'];
+        assert!(
+            decode(binary)
+                .unwrap_err()
+                .to_string()
+                .contains("NUL byte at byte 1")
+        );
+        let cp949 = vec![b'a', 0xC7, 0xD1];
+        assert!(
+            decode(cp949)
+                .unwrap_err()
+                .to_string()
+                .contains("not valid UTF-8")
+        );
+    }
+
+    #[test]
+    fn analysis_view_keeps_the_byte_layout() {
+        let text = "가\u{200B}나\u{00A0}다\r\n라\r마\u{3000}바\u{0007}";
+        let view = analysis_view(text);
+        assert_eq!(view.len(), text.len());
+        assert_eq!(view, "가   나  다 \n라\n마   바 ");
+        for (index, _) in view.char_indices() {
+            // Every char boundary of the view that starts a kept char is one
+            // of the input too.
+            if !view[index..].starts_with(' ') && !view[index..].starts_with('\n') {
+                assert!(text.is_char_boundary(index));
+            }
+        }
+    }
+
+    #[test]
+    fn analysis_view_borrows_plain_text() {
+        assert!(matches!(analysis_view("보통 문장.\n"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn char_counter_counts_chars() {
+        let text = "a한b국";
+        let mut counter = CharCounter::new(text);
+        assert_eq!(counter.char_offset(1), 1);
+        assert_eq!(counter.char_offset(4), 2);
+        assert_eq!(counter.char_offset(text.len()), 4);
+        assert_eq!(counter.char_offset(0), 0);
+    }
+}

@@ -1,0 +1,326 @@
+//! The one place kosum's own data in `dict/` is read: the tech-term user
+//! dictionary and gazetteer (`terms.tsv`), the stopword list
+//! (`stopwords.txt`) and the background word statistics (`background.tsv`).
+//! The files are embedded at compile time, parsed once, and shared; users can
+//! add rows of the same formats at run time (`--user-dict`).
+
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+use crate::entities::EntityType;
+use crate::error::{Error, Result};
+
+const TERMS_TSV: &str = include_str!("../dict/terms.tsv");
+const STOPWORDS_TXT: &str = include_str!("../dict/stopwords.txt");
+const BACKGROUND_TSV: &str = include_str!("../dict/background.tsv");
+
+/// How a term row takes part in analysis (the `pos` column of `terms.tsv`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TermPos {
+    /// A proper noun the tokenizer must keep whole.
+    ProperNoun,
+    /// A common noun the tokenizer must keep whole.
+    CommonNoun,
+    /// A Latin-alphabet form; the tokenizer keeps those whole already.
+    Latin,
+    /// An alias for the entity gazetteer only, never a tokenizer entry.
+    GazetteerOnly,
+}
+
+impl TermPos {
+    fn parse(column: &str) -> Option<Self> {
+        match column {
+            "NNP" => Some(Self::ProperNoun),
+            "NNG" => Some(Self::CommonNoun),
+            "SL" => Some(Self::Latin),
+            "GAZ" => Some(Self::GazetteerOnly),
+            _ => None,
+        }
+    }
+
+    /// The mecab-ko-dic tag a tokenizer entry gets.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Self::ProperNoun => "NNP",
+            Self::CommonNoun => "NNG",
+            Self::Latin => "SL",
+            Self::GazetteerOnly => "NNP",
+        }
+    }
+}
+
+/// One row of `terms.tsv`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    /// The form as written in text (may contain spaces).
+    pub surface: String,
+    pub pos: TermPos,
+    /// The entity type, or `None` for a plain term (`-`).
+    pub entity: Option<EntityType>,
+    /// The canonical name all aliases of one entity share.
+    pub canonical: String,
+}
+
+impl Term {
+    /// Whether the tokenizer's user dictionary should hold this row: a
+    /// noun written without spaces that contains Hangul (pure Latin forms are
+    /// single tokens already).
+    pub fn is_tokenizer_entry(&self) -> bool {
+        matches!(self.pos, TermPos::ProperNoun | TermPos::CommonNoun)
+            && !self.surface.contains(char::is_whitespace)
+            && self.surface.chars().any(is_hangul_syllable)
+    }
+}
+
+/// Whether `c` is a precomposed Hangul syllable (가–힣).
+pub fn is_hangul_syllable(c: char) -> bool {
+    ('\u{AC00}'..='\u{D7A3}').contains(&c)
+}
+
+/// Terms of the user dictionary and gazetteer, in file order.
+#[derive(Debug, Clone, Default)]
+pub struct Terms {
+    rows: Vec<Term>,
+}
+
+impl Terms {
+    /// Parses rows in the `terms.tsv` format; `source_name` names the file in
+    /// errors.
+    pub fn parse(source_name: &str, text: &str) -> Result<Self> {
+        let mut rows = Vec::new();
+        for (number, line) in text.lines().enumerate() {
+            let line = line.trim_end_matches('\r');
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let error = |message: String| Error::DataFormat {
+                source_name: source_name.to_string(),
+                line: number + 1,
+                message,
+            };
+            let columns: Vec<&str> = line.split('\t').collect();
+            let [surface, pos, entity, canonical] = columns[..] else {
+                return Err(error(format!(
+                    "expected 4 tab-separated columns (surface, pos, type, canonical), found {}",
+                    columns.len()
+                )));
+            };
+            let surface = surface.trim();
+            if surface.is_empty() {
+                return Err(error("the surface column is empty".into()));
+            }
+            let pos = TermPos::parse(pos.trim()).ok_or_else(|| {
+                error(format!(
+                    "unknown pos {pos:?}; use NNP, NNG, SL or GAZ (see dict/README.md)"
+                ))
+            })?;
+            let entity = match entity.trim() {
+                "-" => None,
+                name => Some(EntityType::parse(name).ok_or_else(|| {
+                    error(format!(
+                        "unknown entity type {name:?}; use ORG, PRODUCT, PERSON, LOCATION or -"
+                    ))
+                })?),
+            };
+            let canonical = match canonical.trim() {
+                "" => surface.to_string(),
+                name => name.to_string(),
+            };
+            rows.push(Term {
+                surface: surface.to_string(),
+                pos,
+                entity,
+                canonical,
+            });
+        }
+        Ok(Self { rows })
+    }
+
+    /// kosum's own terms (`dict/terms.tsv`).
+    pub fn builtin() -> &'static Terms {
+        static BUILTIN: OnceLock<Terms> = OnceLock::new();
+        BUILTIN.get_or_init(|| {
+            Terms::parse("dict/terms.tsv", TERMS_TSV)
+                .expect("dict/terms.tsv is checked by the test suite")
+        })
+    }
+
+    /// Appends another set of rows (a user's file after ours).
+    pub fn extend(&mut self, other: &Terms) {
+        self.rows.extend(other.rows.iter().cloned());
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Term> {
+        self.rows.iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+}
+
+/// Words never reported as keywords (`dict/stopwords.txt`).
+#[derive(Debug, Clone, Default)]
+pub struct Stopwords {
+    words: HashSet<String>,
+}
+
+impl Stopwords {
+    pub fn parse(text: &str) -> Self {
+        let words = text
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty() && !line.starts_with('#'))
+            .map(|word| word.to_lowercase())
+            .collect();
+        Self { words }
+    }
+
+    pub fn builtin() -> &'static Stopwords {
+        static BUILTIN: OnceLock<Stopwords> = OnceLock::new();
+        BUILTIN.get_or_init(|| Stopwords::parse(STOPWORDS_TXT))
+    }
+
+    /// Whether `word` (compared in lower case) is a stopword.
+    pub fn contains(&self, word: &str) -> bool {
+        if self.words.contains(word) {
+            return true;
+        }
+        word.chars().any(char::is_uppercase) && self.words.contains(&word.to_lowercase())
+    }
+
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+}
+
+/// Background word frequencies (Zipf scale: log10 of occurrences per
+/// billion words) from general Korean text, for inverse document frequency.
+#[derive(Debug, Clone, Default)]
+pub struct Background {
+    zipf: HashMap<String, f32>,
+}
+
+impl Background {
+    /// Parses `word<TAB>zipf` lines.
+    pub fn parse(source_name: &str, text: &str) -> Result<Self> {
+        let mut zipf = HashMap::new();
+        for (number, line) in text.lines().enumerate() {
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let parsed = line
+                .split_once('\t')
+                .and_then(|(word, value)| Some((word, value.trim().parse::<f32>().ok()?)));
+            let Some((word, value)) = parsed else {
+                return Err(Error::DataFormat {
+                    source_name: source_name.to_string(),
+                    line: number + 1,
+                    message: "expected `word<TAB>zipf frequency`".into(),
+                });
+            };
+            zipf.entry(word.to_lowercase()).or_insert(value);
+        }
+        Ok(Self { zipf })
+    }
+
+    pub fn builtin() -> &'static Background {
+        static BUILTIN: OnceLock<Background> = OnceLock::new();
+        BUILTIN.get_or_init(|| {
+            Background::parse("dict/background.tsv", BACKGROUND_TSV)
+                .expect("dict/background.tsv is checked by the test suite")
+        })
+    }
+
+    /// The Zipf frequency of `word`, if the table has it.
+    pub fn zipf(&self, word: &str) -> Option<f32> {
+        self.zipf.get(word).copied()
+    }
+
+    pub fn len(&self) -> usize {
+        self.zipf.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.zipf.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_data_files_parse() {
+        assert!(Terms::builtin().len() >= 400);
+        assert!(Stopwords::builtin().len() >= 100);
+        assert!(Background::builtin().len() >= 10_000);
+    }
+
+    #[test]
+    fn builtin_terms_hold_the_names_mecab_ko_dic_splits() {
+        let terms = Terms::builtin();
+        for name in [
+            "마이크로소프트",
+            "오픈AI",
+            "깃허브",
+            "코파일럿",
+            "애저",
+            "엔비디아",
+        ] {
+            assert!(
+                terms
+                    .iter()
+                    .any(|term| term.surface == name && term.is_tokenizer_entry()),
+                "{name} is not a tokenizer entry"
+            );
+        }
+    }
+
+    #[test]
+    fn terms_errors_name_the_line() {
+        let err = Terms::parse("mine.tsv", "# c\n마이크로소프트\tNNP\tORG\n").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "mine.tsv, line 2: expected 4 tab-separated columns (surface, pos, type, canonical), found 3"
+        );
+        let err = Terms::parse("mine.tsv", "애저\tXX\tPRODUCT\tAzure\n").unwrap_err();
+        assert!(err.to_string().contains("unknown pos"), "{err}");
+        let err = Terms::parse("mine.tsv", "애저\tNNP\tTHING\tAzure\n").unwrap_err();
+        assert!(err.to_string().contains("unknown entity type"), "{err}");
+    }
+
+    #[test]
+    fn spaced_and_latin_rows_are_not_tokenizer_entries() {
+        let terms = Terms::parse(
+            "t",
+            "깃허브 코파일럿\tNNP\tPRODUCT\tGitHub Copilot\nAzure\tSL\tPRODUCT\tAzure\n메타\tGAZ\tORG\tMeta\n",
+        )
+        .unwrap();
+        assert!(terms.iter().all(|term| !term.is_tokenizer_entry()));
+    }
+
+    #[test]
+    fn stopwords_compare_in_lower_case() {
+        let stopwords = Stopwords::parse("com\n것\n");
+        assert!(stopwords.contains("COM"));
+        assert!(stopwords.contains("것"));
+        assert!(!stopwords.contains("클라우드"));
+    }
+
+    #[test]
+    fn background_rejects_bad_lines() {
+        let err = Background::parse("bg.tsv", "클라우드\t4.1\n이상한 줄\n").unwrap_err();
+        assert!(err.to_string().starts_with("bg.tsv, line 2"), "{err}");
+        let background = Background::parse("bg.tsv", "클라우드\t4.1\n").unwrap();
+        assert_eq!(background.zipf("클라우드"), Some(4.1));
+    }
+}
