@@ -3,8 +3,11 @@
 //! a [`Document`] (morphemes and sentences), which the keyword, summary and
 //! entity stages read.
 
+use crate::entities::Entity;
 use crate::error::Result;
+use crate::keywords::Keyword;
 use crate::sentences::{self, Sentence};
+use crate::summary::SummarySentence;
 use crate::tokenize::{Morpheme, Tokenizer, TokenizerConfig};
 
 /// How sentences are found.
@@ -15,6 +18,59 @@ pub enum SentenceMode {
     Split,
     /// The input is already split, one sentence per line.
     PerLine,
+}
+
+/// How long a summary should be.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum SummaryLength {
+    /// This many sentences (`-n`).
+    Sentences(usize),
+    /// This share of the document's sentences, at least one (`--ratio`).
+    Ratio(f64),
+    /// As many top sentences as fit in this many chars (`--max-chars`).
+    MaxChars(usize),
+}
+
+impl Default for SummaryLength {
+    fn default() -> Self {
+        SummaryLength::Sentences(3)
+    }
+}
+
+/// Which stages to run on a document, and their sizes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Request {
+    pub sentence_mode: SentenceMode,
+    /// Run the summary stage with this length.
+    pub summary: Option<SummaryLength>,
+    /// Run the keyword stage, keeping this many.
+    pub keywords: Option<usize>,
+    /// Run the entity stage.
+    pub entities: bool,
+}
+
+impl Default for Request {
+    /// Everything, with the interface's default sizes.
+    fn default() -> Self {
+        Self {
+            sentence_mode: SentenceMode::Split,
+            summary: Some(SummaryLength::default()),
+            keywords: Some(10),
+            entities: true,
+        }
+    }
+}
+
+/// Everything kosum found in one document.
+#[derive(Debug, Clone)]
+pub struct Analysis<'t> {
+    pub document: Document<'t>,
+    /// Chosen sentences in document order (empty if not requested).
+    pub summary: Vec<SummarySentence>,
+    /// Best first (empty if not requested).
+    pub keywords: Vec<Keyword>,
+    /// In order of first mention (empty if not requested).
+    pub entities: Vec<Entity>,
 }
 
 /// What an [`Analyzer`] is built from.
@@ -59,6 +115,20 @@ impl Analyzer {
             text,
             morphemes,
             sentences,
+        })
+    }
+}
+
+impl Analyzer {
+    /// Runs the requested stages on `text`.
+    pub fn analyze<'t>(&self, text: &'t str, request: &Request) -> Result<Analysis<'t>> {
+        let document = self.document(text, request.sentence_mode)?;
+        // The keyword, summary and entity stages are wired in here as they land.
+        Ok(Analysis {
+            document,
+            summary: Vec::new(),
+            keywords: Vec::new(),
+            entities: Vec::new(),
         })
     }
 }

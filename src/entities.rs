@@ -53,3 +53,21 @@ impl EntityType {
         }
     }
 }
+
+/// One mention of an entity: char offsets into the document, half-open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Mention {
+    pub start: usize,
+    pub end: usize,
+}
+
+/// One entity of a document with all its mentions (aliases grouped).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entity {
+    /// The normalized surface of its first (or most common) mention.
+    pub text: String,
+    pub kind: EntityType,
+    /// The canonical name (the gazetteer's, or the text itself).
+    pub canonical: String,
+    pub mentions: Vec<Mention>,
+}
