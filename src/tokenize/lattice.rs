@@ -38,6 +38,9 @@ const MAX_GROUPING: usize = 24;
 /// (or, failing that, anywhere), which bounds the lattice's memory.
 const MAX_PIECE_CHARS: usize = 4096;
 
+/// The bit of a char's category set that marks whitespace.
+const SPACE_BIT: u64 = 1 << 63;
+
 /// What a lattice node is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NodeWord {
@@ -218,23 +221,30 @@ impl Lattice {
         let nodes = &mut scratch.nodes;
         let ends = &mut scratch.ends;
         nodes.clear();
-        for list in ends.iter_mut() {
-            list.clear();
-        }
         if ends.len() < n + 1 {
             ends.resize_with(n + 1, Vec::new);
         }
-        // Category bit sets per char (bit i = category i), for grouping.
+        for list in &mut ends[..=n] {
+            list.clear();
+        }
+        // Category bit sets per char (bit i = category i), for grouping, with
+        // SPACE_BIT marking whitespace.
         let definitions = &dictionary.character_definition;
         scratch.categories.clear();
         scratch.categories.extend(chars.iter().map(|&c| {
-            definitions
+            let bits = definitions
                 .lookup_categories(c)
                 .iter()
-                .filter(|id| id.0 < 64)
-                .fold(0u64, |bits, id| bits | (1 << id.0))
+                .filter(|id| id.0 < 63)
+                .fold(0u64, |bits, id| bits | (1 << id.0));
+            if self.is_space(dictionary, c) {
+                bits | SPACE_BIT
+            } else {
+                bits
+            }
         }));
         let categories = &scratch.categories;
+        let is_space = |i: usize| categories[i] & SPACE_BIT != 0;
         let matrix = &dictionary.connection_cost_matrix;
 
         // BOS.
@@ -253,7 +263,7 @@ impl Lattice {
                 continue;
             }
             let mut begin = position;
-            while begin < n && self.is_space(dictionary, chars[begin]) {
+            while begin < n && is_space(begin) {
                 begin += 1;
             }
             if begin >= n {
@@ -352,9 +362,8 @@ impl Lattice {
                 continue;
             }
             let kind = categories[begin];
-            let same_kind = |i: usize| {
-                i < n && categories[i] & kind != 0 && !self.is_space(dictionary, chars[i])
-            };
+            let same_kind =
+                |i: usize| i < n && categories[i] & kind & !SPACE_BIT != 0 && !is_space(i);
             let add_unknown = |nodes: &mut Vec<Node>, ends: &mut Vec<Vec<u32>>, length| {
                 for &id in dictionary.unknown_dictionary.lookup_word_ids(category) {
                     let entry = dictionary.unknown_dictionary.word_entry(id);
@@ -400,7 +409,7 @@ impl Lattice {
 
         // EOS: connect from the last position any node ends at.
         let mut tail = n;
-        while tail > 0 && self.is_space(dictionary, chars[tail - 1]) {
+        while tail > 0 && is_space(tail - 1) {
             tail -= 1;
         }
         let row = matrix.row(0);

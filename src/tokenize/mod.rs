@@ -320,6 +320,12 @@ impl Tokenizer {
         })
     }
 
+    /// The embedded mecab-ko-dic (for tools that compare with lindera's own
+    /// search, such as the throughput benchmark).
+    pub fn dictionary(&self) -> &Dictionary {
+        &self.dictionary
+    }
+
     /// Analyses `text` into morphemes with offsets into `text`.
     pub fn tokenize(&self, text: &str) -> Result<Vec<Morpheme>> {
         self.tokenize_with(text, &mut Scratch::default())
