@@ -56,6 +56,12 @@ fn replacement(c: char) -> Option<u8> {
     }
 }
 
+/// Whether `c` is whitespace to the analysers: ordinary whitespace, or a
+/// control or invisible format character that [`analysis_view`] blanks out.
+pub fn is_blank(c: char) -> bool {
+    matches!(c, ' ' | '\n' | '\t') || replacement(c).is_some()
+}
+
 /// The text the analysers see: `text` with exotic whitespace, controls and
 /// invisible characters replaced by ASCII spaces (line breaks by `\n`), each
 /// replacement exactly as many bytes long as the character it replaces.
