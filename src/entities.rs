@@ -128,7 +128,9 @@ struct WordClasses {
     org_nouns: HashSet<String>,
     /// Longest first, so that 대학교 is tried before 교.
     org_suffixes: Vec<String>,
+    not_org_endings: Vec<String>,
     org_context: HashSet<String>,
+    places: HashSet<String>,
     place_suffixes: HashSet<String>,
     currencies: HashSet<String>,
     percents: HashSet<String>,
@@ -155,7 +157,12 @@ impl WordClasses {
                     classes.org_suffixes.push(word);
                     continue;
                 }
+                "not-org" => {
+                    classes.not_org_endings.push(word);
+                    continue;
+                }
                 "org-context" => &mut classes.org_context,
+                "place" => &mut classes.places,
                 "place-suffix" => &mut classes.place_suffixes,
                 "currency" => &mut classes.currencies,
                 "percent" => &mut classes.percents,
@@ -229,7 +236,9 @@ impl Gazetteer {
             aliases,
             longest_alias_bytes,
             words,
-            email: regex(r"[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")?,
+            email: regex(
+                r"[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}",
+            )?,
             url: regex(r#"(?:https?://|www\.)[^\s<>"'\u{3000}]+"#)?,
         })
     }
@@ -478,8 +487,8 @@ impl<'d> Scan<'d> {
             }
             match best {
                 Some((last, alias)) => {
-                    if alias.kind == Some(EntityType::Org) {
-                        self.affiliate_organization(i, last, out);
+                    if matches!(alias.kind, Some(EntityType::Org | EntityType::Location)) {
+                        self.affiliate_organization(i, last, alias.kind, out);
                     }
                     out.push(Candidate {
                         canonical: Some(alias.canonical.clone()),
@@ -492,10 +501,17 @@ impl<'d> Scan<'d> {
         }
     }
 
-    /// A known organization joined to nouns that end in an organization
-    /// suffix names an affiliate of its own (롯데 → 롯데그룹, 롯데복지재단),
-    /// which outranks the parent's alias on that span.
-    fn affiliate_organization(&self, first: usize, last: usize, out: &mut Vec<Candidate>) {
+    /// A known organization or place joined to nouns that end in an
+    /// organization suffix names an organization of its own (롯데 →
+    /// 롯데그룹, 한국 → 한국도로공사, 서울 → 서울중앙지법), which outranks
+    /// the alias on that span.
+    fn affiliate_organization(
+        &self,
+        first: usize,
+        last: usize,
+        kind: Option<EntityType>,
+        out: &mut Vec<Candidate>,
+    ) {
         let word_end = self.word_end(last);
         let mut end = last + 1;
         while end < word_end && matches!(self.morphemes[end].pos, Pos::NNG | Pos::NNP | Pos::XSN) {
@@ -504,12 +520,13 @@ impl<'d> Scan<'d> {
         if end == last + 1 {
             return;
         }
-        let compound = &self.text[self.morphemes[last + 1].byte_start..self.morphemes[end - 1].byte_end];
-        let affiliate = self
-            .words
-            .org_suffixes
-            .iter()
-            .any(|suffix| suffix.chars().count() > 1 && compound.ends_with(suffix.as_str()));
+        let compound =
+            &self.text[self.morphemes[last + 1].byte_start..self.morphemes[end - 1].byte_end];
+        let affiliate = self.words.org_suffixes.iter().any(|suffix| {
+            compound.ends_with(suffix.as_str())
+                && (suffix.chars().count() > 1
+                    || suffix == "대" && kind == Some(EntityType::Location))
+        });
         if affiliate {
             out.push(self.candidate(first, end - 1, Some(EntityType::Org), Source::Gazetteer));
         }
@@ -525,7 +542,11 @@ impl<'d> Scan<'d> {
         let n = self.morphemes.len();
         let starts_number = |k: usize| {
             self.morphemes[k].pos == Pos::SN
-                || self.surface(k).chars().next().is_some_and(|c| c.is_ascii_digit())
+                || self
+                    .surface(k)
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_digit())
         };
         if i >= n || !starts_number(i) {
             return None;
@@ -558,15 +579,32 @@ impl<'d> Scan<'d> {
                     {
                         next += 1;
                     }
-                    if next < n && self.joined(next) && self.words.multipliers.contains(self.surface(next)) {
+                    // Taken if it goes on with a multiplier (2000만) or ends
+                    // the amount with its unit (8만 8660원).
+                    let goes_on = next < n
+                        && self.joined(next)
+                        && (self.words.multipliers.contains(self.surface(next))
+                            || self.words.currencies.contains(self.surface(next))
+                            || self.words.counters.contains(self.surface(next)));
+                    if goes_on {
                         end = next;
                     }
                 }
-            } else if joined && matches!(s, "~" | "∼" | "-" | "〜") && end + 1 < n && starts_number(end + 1) {
+            } else if joined
+                && matches!(s, "~" | "∼" | "-" | "〜")
+                && end + 1 < n
+                && starts_number(end + 1)
+            {
                 end += 2;
             } else if joined && s == "여" {
+                // 100여명, 1억5천여만원.
                 end += 1;
-                break;
+                if !(end < n
+                    && self.joined(end)
+                    && self.words.multipliers.contains(self.surface(end)))
+                {
+                    break;
+                }
             } else {
                 break;
             }
@@ -591,7 +629,10 @@ impl<'d> Scan<'d> {
     fn with_duration_suffix(&self, end: usize) -> usize {
         if end < self.morphemes.len()
             && self.joined(end)
-            && matches!(self.surface(end), "간" | "째" | "여" | "가량" | "남짓")
+            && matches!(
+                self.surface(end),
+                "간" | "째" | "여" | "가량" | "남짓" | "전" | "후"
+            )
         {
             end + 1
         } else {
@@ -633,20 +674,42 @@ impl<'d> Scan<'d> {
         }
     }
 
+    /// A word naming a date at `i`, as one morpheme or two (다음 + 날).
+    /// Returns its end.
+    fn date_word(&self, i: usize) -> Option<usize> {
+        // 봄 is also 보 + ㅁ (seeing): only a noun names a date.
+        let m = &self.morphemes[i];
+        let noun = m.pos.is_content_noun() || matches!(m.pos, Pos::NNB | Pos::MAG);
+        if noun && !m.tag.contains('+') && self.words.date_words.contains(self.surface(i)) {
+            return Some(i + 1);
+        }
+        let next = i + 1;
+        let pair = next < self.morphemes.len()
+            && self.joined(next)
+            && self
+                .words
+                .date_words
+                .contains(&self.text[self.morphemes[i].byte_start..self.morphemes[next].byte_end]);
+        pair.then_some(next + 1)
+    }
+
     /// A date at `i`: date words and parts (지난해 4월 26일, 2024년 3분기,
     /// 지난 27일, 이날). Returns its end.
     fn date(&self, i: usize) -> Option<usize> {
         let n = self.morphemes.len();
-        let s = self.surface(i);
         let mut end;
-        if self.words.date_words.contains(s) {
-            end = i + 1;
-        } else if self.words.date_prefixes.contains(self.word_text(i)) {
+        if let Some(word_end) = self.date_word(i) {
+            end = word_end;
+        } else if self.word_start(i) == i && self.words.date_prefixes.contains(self.word_text(i)) {
+            // 지난 27일, 오는 3월, 지난 해, 지난 주.
             let next = self.word_end(i);
             if next >= n || !self.spaced(next) {
                 return None;
             }
-            end = self.date_part(next)?;
+            end = self
+                .date_part(next)
+                .or_else(|| self.date_word(next))
+                .or_else(|| matches!(self.surface(next), "해" | "주" | "달").then_some(next + 1))?;
         } else {
             end = self.date_part(i)?;
         }
@@ -659,7 +722,10 @@ impl<'d> Scan<'d> {
         }
         if end < n
             && self.joined(end)
-            && matches!(self.surface(end), "초" | "말" | "중순" | "초순" | "하순" | "께" | "경")
+            && matches!(
+                self.surface(end),
+                "초" | "말" | "중순" | "초순" | "하순" | "께" | "경"
+            )
         {
             end += 1;
         }
@@ -668,6 +734,24 @@ impl<'d> Scan<'d> {
             return None;
         }
         Some(end)
+    }
+
+    /// A percentage whose sign the tokenizer fused with the punctuation
+    /// after it (60.2%), → `%),`): the mention ends after the sign.
+    fn percent_in_punctuation(&self, i: usize) -> Option<Candidate> {
+        let (end, _) = self.number(i)?;
+        let sign = self.morphemes.get(end)?;
+        let surface = self.surface(end);
+        let joined = self.joined(end) && sign.pos.is_symbol();
+        let width = surface
+            .chars()
+            .next()
+            .filter(|c| matches!(c, '%' | '％'))
+            .map(char::len_utf8)?;
+        joined.then(|| Candidate {
+            byte_end: sign.byte_start + width,
+            ..self.candidate(i, end - 1, Some(EntityType::Percent), Source::NumberPattern)
+        })
     }
 
     /// A four-digit year written without 년 (in 1988, 2015 시즌): a
@@ -686,7 +770,10 @@ impl<'d> Scan<'d> {
     fn time(&self, i: usize) -> Option<usize> {
         let n = self.morphemes.len();
         let mut end = i;
-        let daypart = self.words.dayparts.contains(self.surface(i));
+        // 낮 is also the stem of 낮다 (low): only a noun names a daypart.
+        let daypart = self.words.dayparts.contains(self.surface(i))
+            && self.morphemes[i].pos.is_content_noun()
+            && !self.morphemes[i].tag.contains('+');
         if daypart {
             end = i + 1;
             if end < n && !(self.joined(end) || self.spaced(end)) {
@@ -728,10 +815,18 @@ impl<'d> Scan<'d> {
                 // 하나 counts alone; 한/두 need a counter (한 명, 두 번).
                 let alone = matches!(self.surface(i), "하나" | "둘" | "셋" | "넷");
                 let mut end = i + 1;
-                while !alone && end < n && self.joined(end) && self.words.multipliers.contains(self.surface(end)) {
+                while !alone
+                    && end < n
+                    && self.joined(end)
+                    && self.words.multipliers.contains(self.surface(end))
+                {
                     end += 1;
                 }
-                if alone && !(end < n && self.joined(end) && self.words.counters.contains(self.surface(end))) {
+                if alone
+                    && !(end < n
+                        && self.joined(end)
+                        && self.words.counters.contains(self.surface(end)))
+                {
                     return Some((end, EntityType::Quantity));
                 }
                 (end, None)
@@ -761,8 +856,13 @@ impl<'d> Scan<'d> {
             // A number of years alone (10년, 5년간, 한 해) reads as a
             // stretch of the calendar, as KLUE annotates it: DATE. Counts
             // of months, weeks and days, and mixed spans, are QUANTITY.
-            let years = parts == 1 && matches!(self.surface(u), "년" | "년간" | "해");
-            let kind = if years { EntityType::Date } else { EntityType::Quantity };
+            let years =
+                parts == 1 && matches!(self.surface(u), "년" | "년간" | "해" | "주년" | "세기");
+            let kind = if years {
+                EntityType::Date
+            } else {
+                EntityType::Quantity
+            };
             return Some((self.with_duration_suffix(end), kind));
         }
         if self.unit_of(u, &self.words.counters) {
@@ -793,13 +893,17 @@ impl<'d> Scan<'d> {
         let mut i = 0;
         while i < self.morphemes.len() {
             if let Some(age) = self.age(i) {
-                out.push(self.candidate(age, age, Some(EntityType::Quantity), Source::NumberPattern));
+                out.push(self.candidate(
+                    age,
+                    age,
+                    Some(EntityType::Quantity),
+                    Source::NumberPattern,
+                ));
                 i = age + 1;
                 continue;
             }
             // Never start inside a number or a Latin word (GPT-4, A4).
-            let inside = self.joined(i)
-                && matches!(self.morphemes[i - 1].pos, Pos::SN | Pos::SL)
+            let inside = self.joined(i) && matches!(self.morphemes[i - 1].pos, Pos::SN | Pos::SL)
                 || self.joined(i) && self.native_number(i);
             if inside {
                 i += 1;
@@ -811,6 +915,13 @@ impl<'d> Scan<'d> {
                 .map(|end| (end, EntityType::Date))
                 .or_else(|| self.time(i).map(|end| (end, EntityType::Time)))
                 .or_else(|| self.measure(i));
+            if found.is_none()
+                && let Some(percent) = self.percent_in_punctuation(i)
+            {
+                out.push(percent);
+                i += 1;
+                continue;
+            }
             match found {
                 Some((end, kind)) if end > i => {
                     out.push(self.candidate(i, end - 1, Some(kind), Source::NumberPattern));
@@ -846,7 +957,10 @@ impl<'d> Scan<'d> {
         if ms.iter().any(|m| m.semantic.as_deref() == Some("지명")) {
             return false;
         }
-        if ms.iter().all(|m| m.pos == Pos::NNP && m.semantic.as_deref() == Some("인명")) {
+        if ms
+            .iter()
+            .all(|m| m.pos == Pos::NNP && m.semantic.as_deref() == Some("인명"))
+        {
             return true;
         }
         let surname = self.words.surnames.contains(span)
@@ -854,10 +968,9 @@ impl<'d> Scan<'d> {
                 .char_indices()
                 .nth(1)
                 .is_some_and(|(cut, _)| self.words.surnames.contains(&span[..cut]))
-            || span
-                .char_indices()
-                .nth(2)
-                .is_some_and(|(cut, _)| syllables > 2 && self.words.surnames.contains(&span[..cut]));
+            || span.char_indices().nth(2).is_some_and(|(cut, _)| {
+                syllables > 2 && self.words.surnames.contains(&span[..cut])
+            });
         if !surname {
             return false;
         }
@@ -866,9 +979,29 @@ impl<'d> Scan<'d> {
             && syllables > 1
             && ms[0].origin == Origin::System
             && ms[0].pos != Pos::NNP;
+        // An unknown name's first syllable may be misread as a particle
+        // (도안구 → 도/JX + 안구): it is still the surname.
+        let surname_misread = ms.len() > 1
+            && ms[0].pos.is_particle()
+            && self.words.surnames.contains(ms[0].surface(self.text));
+        let ms = if surname_misread { &ms[1..] } else { ms };
         let all_nominal = ms.iter().all(|m| {
-            matches!(m.pos, Pos::NNG | Pos::NNP | Pos::NNB | Pos::NR | Pos::Unknown | Pos::XSN | Pos::XPN | Pos::MM | Pos::VA | Pos::VV | Pos::IC | Pos::MAG | Pos::NP)
-                && !m.tag.contains('+')
+            matches!(
+                m.pos,
+                Pos::NNG
+                    | Pos::NNP
+                    | Pos::NNB
+                    | Pos::NR
+                    | Pos::Unknown
+                    | Pos::XSN
+                    | Pos::XPN
+                    | Pos::MM
+                    | Pos::VA
+                    | Pos::VV
+                    | Pos::IC
+                    | Pos::MAG
+                    | Pos::NP
+            ) && !m.tag.contains('+')
         });
         !common_word && all_nominal && syllables >= 1
     }
@@ -895,10 +1028,57 @@ impl<'d> Scan<'d> {
                 .char_indices()
                 .nth(1)
                 .is_some_and(|(cut, _)| self.words.surnames.contains(&name[..cut]));
-            if (2..=LONGEST_KOREAN_NAME).contains(&syllables) && name.chars().all(is_hangul_syllable) && surname {
-                out.push(self.candidate(first, last, Some(EntityType::Person), Source::TitledPerson));
+            // A title or other dictionary word (기자 minsu@…) is no name.
+            let common_word = first == last
+                && self.morphemes[last].origin == Origin::System
+                && self.morphemes[last].pos != Pos::NNP;
+            if (2..=LONGEST_KOREAN_NAME).contains(&syllables)
+                && name.chars().all(is_hangul_syllable)
+                && surname
+                && !common_word
+            {
+                out.push(self.candidate(
+                    first,
+                    last,
+                    Some(EntityType::Person),
+                    Source::TitledPerson,
+                ));
             }
         }
+    }
+
+    /// Whether `first..end` ends the way organization names do (민주당
+    /// 대표: the party, not a person, stands before the title).
+    fn ends_like_organization(&self, first: usize, end: usize) -> bool {
+        let span = &self.text[self.morphemes[first].byte_start..self.morphemes[end - 1].byte_end];
+        span.chars().count() >= 3
+            && !(first..end).all(|k| self.morphemes[k].semantic.as_deref() == Some("인명"))
+            && self
+                .words
+                .org_suffixes
+                .iter()
+                .any(|suffix| span.ends_with(suffix.as_str()) && span.len() > suffix.len())
+    }
+
+    /// The surname of 박모 read as one morpheme (박모(45)씨): 모 "a certain"
+    /// stands for the given name and is not part of the mention.
+    fn anonymised_surname(&self, first: usize, end: usize) -> Option<Candidate> {
+        if end != first + 1 {
+            return None;
+        }
+        let surface = self.surface(first);
+        let mut chars = surface.chars();
+        let (surname, marker) = (chars.next()?, chars.next()?);
+        let anonymised = marker == '모'
+            && chars.next().is_none()
+            && self
+                .words
+                .surnames
+                .contains(surname.encode_utf8(&mut [0; 4]) as &str);
+        anonymised.then(|| Candidate {
+            byte_end: self.morphemes[first].byte_start + surname.len_utf8(),
+            ..self.candidate(first, first, Some(EntityType::Person), Source::TitledPerson)
+        })
     }
 
     /// Where a name ends in the word `first..end` before a title: before an
@@ -928,8 +1108,15 @@ impl<'d> Scan<'d> {
             if word < t {
                 // Attached: 박씨, A씨, 김모씨, 홍길동씨, A(44)씨.
                 let end = self.name_end(word, t);
-                if self.name_shaped(word, end) {
-                    out.push(self.candidate(word, end - 1, Some(EntityType::Person), Source::TitledPerson));
+                if let Some(surname) = self.anonymised_surname(word, end) {
+                    out.push(surname);
+                } else if self.name_shaped(word, end) && !self.ends_like_organization(word, end) {
+                    out.push(self.candidate(
+                        word,
+                        end - 1,
+                        Some(EntityType::Person),
+                        Source::TitledPerson,
+                    ));
                 }
                 continue;
             }
@@ -942,20 +1129,35 @@ impl<'d> Scan<'d> {
                 }
                 let mut first = self.word_start(end - 1);
                 // 박근혜 전 대통령, 김 현 대표: 전/현 belong to the title.
-                if first == end - 1 && matches!(self.surface(first), "전" | "현" | "前" | "現") {
+                if first == end - 1 && matches!(self.surface(first), "전" | "현" | "前" | "現")
+                {
                     end = first;
                     continue;
                 }
                 let last_name = self.name_end(first, end);
+                if let Some(surname) = self.anonymised_surname(first, last_name) {
+                    out.push(surname);
+                    break;
+                }
                 if self.surface(first) == "(" && first + 1 < last_name {
                     first += 1;
                 }
-                if self.name_shaped(first, last_name) {
-                    out.push(self.candidate(first, last_name - 1, Some(EntityType::Person), Source::TitledPerson));
+                if self.name_shaped(first, last_name)
+                    && !self.ends_like_organization(first, last_name)
+                {
+                    out.push(self.candidate(
+                        first,
+                        last_name - 1,
+                        Some(EntityType::Person),
+                        Source::TitledPerson,
+                    ));
                     break;
                 }
                 let affiliation = (first..end).all(|k| {
-                    matches!(self.morphemes[k].pos, Pos::NNG | Pos::NNP | Pos::SL | Pos::SN)
+                    matches!(
+                        self.morphemes[k].pos,
+                        Pos::NNG | Pos::NNP | Pos::SL | Pos::SN
+                    )
                 });
                 if !affiliation {
                     break;
@@ -988,8 +1190,10 @@ impl<'d> Scan<'d> {
                     && run_end == first
                     && run_end + 1 < word_end
                     && self.morphemes[run_end + 1].pos.is_content_noun();
-                if !(matches!(pos, Pos::NNG | Pos::NNP | Pos::SL | Pos::SN | Pos::XSN | Pos::XPN)
-                    || fused_determiner)
+                if !(matches!(
+                    pos,
+                    Pos::NNG | Pos::NNP | Pos::SL | Pos::SN | Pos::XSN | Pos::XPN
+                ) || fused_determiner)
                 {
                     break;
                 }
@@ -1006,15 +1210,15 @@ impl<'d> Scan<'d> {
         let span = &self.text[self.morphemes[first].byte_start..self.morphemes[end - 1].byte_end];
         let syllables = span.chars().count();
         if end - first == 1 && self.words.org_nouns.contains(span) {
-            // 일본 정부: a place before the institution belongs to it.
-            let mut start = first;
-            if first > 0 && self.spaced(first) {
-                let before = self.word_start(first - 1);
-                if before == first - 1 && self.is_place(first - 1) {
-                    start = first - 1;
-                }
-            }
-            out.push(self.candidate(start, end - 1, Some(EntityType::Org), Source::OrganizationForm));
+            out.push(self.with_place_before(first, end - 1));
+            return;
+        }
+        if self
+            .words
+            .not_org_endings
+            .iter()
+            .any(|ending| span.ends_with(ending.as_str()))
+        {
             return;
         }
         for suffix in &self.words.org_suffixes {
@@ -1024,18 +1228,62 @@ impl<'d> Scan<'d> {
             let suffix_syllables = suffix.chars().count();
             let stem = &span[..span.len() - suffix.len()];
             let ok = if suffix == "대" {
-                // 서울대, 부산외대: a university after a place name.
+                // 서울대, 부산외대, 한양대: a university named after a place.
                 first + 1 < end && self.is_place(first)
+                    || end == first + 1 && self.morphemes[first].pos == Pos::NNP && syllables >= 3
             } else if suffix_syllables == 1 {
                 syllables >= 3 && stem.chars().all(is_hangul_syllable)
             } else {
-                end - first > 1 || self.morphemes[first].pos == Pos::NNP || self.morphemes[first].origin != Origin::System
+                end - first > 1
+                    || self.morphemes[first].pos == Pos::NNP
+                    || self.morphemes[first].origin != Origin::System
             };
             if ok {
-                out.push(self.candidate(first, end - 1, Some(EntityType::Org), Source::OrganizationForm));
+                out.push(self.with_place_before(first, end - 1));
             }
             return;
         }
+    }
+
+    /// Whether morpheme `i` is written like a whole Korean name: two to
+    /// four syllables opening with a surname.
+    fn korean_name_shaped(&self, i: usize) -> bool {
+        let s = self.surface(i);
+        (2..=LONGEST_KOREAN_NAME).contains(&s.chars().count())
+            && s.char_indices()
+                .nth(1)
+                .is_some_and(|(cut, _)| self.words.surnames.contains(&s[..cut]))
+    }
+
+    /// An organization `first..=last`, with the place named in the word
+    /// before it when there is one (일본 정부, 부산 동부경찰서, 미국
+    /// 국가안보국): the place names whose institution it is. Such a span
+    /// holds a known place, so it ranks with the gazetteer.
+    fn with_place_before(&self, first: usize, last: usize) -> Candidate {
+        if first > 0 && self.spaced(first) {
+            let place = self.word_start(first - 1);
+            let is_place = (place..first).all(|k| {
+                self.is_place(k) || k > place && self.words.place_suffixes.contains(self.surface(k))
+            }) && self.is_place(place);
+            if is_place {
+                return self.candidate(place, last, Some(EntityType::Org), Source::Gazetteer);
+            }
+        }
+        self.candidate(first, last, Some(EntityType::Org), Source::OrganizationForm)
+    }
+
+    /// A place word at `i`: a place name, with a joined place suffix, not
+    /// followed by more of a compound (서초구, but not 대구 in 대구서부서).
+    /// Returns its end.
+    fn place_word(&self, i: usize) -> Option<usize> {
+        if i >= self.morphemes.len() || !self.is_place(i) {
+            return None;
+        }
+        let end = self.with_place_suffix(i + 1);
+        let compound_goes_on = end < self.morphemes.len()
+            && self.joined(end)
+            && self.morphemes[end].pos.is_content_noun();
+        (!compound_goes_on).then_some(end)
     }
 
     /// `end` moved past a place suffix joined to the name before it.
@@ -1053,6 +1301,9 @@ impl<'d> Scan<'d> {
     fn is_place(&self, i: usize) -> bool {
         let m = &self.morphemes[i];
         m.pos == Pos::NNP && m.semantic.as_deref() == Some("지명")
+            || m.pos.is_content_noun()
+                && !m.tag.contains('+')
+                && self.words.places.contains(m.surface(self.text))
     }
 
     // ----- proper-noun classes ----------------------------------------------
@@ -1064,7 +1315,11 @@ impl<'d> Scan<'d> {
         let mut i = 0;
         while i < n {
             let m = &self.morphemes[i];
+            let listed_place = m.pos.is_content_noun()
+                && !m.tag.contains('+')
+                && self.words.places.contains(self.surface(i));
             let kind = match (m.pos, m.semantic.as_deref()) {
+                _ if listed_place => EntityType::Location,
                 (Pos::NNP, Some("인명")) => EntityType::Person,
                 (Pos::NNP, Some("지명")) => EntityType::Location,
                 _ => {
@@ -1083,15 +1338,21 @@ impl<'d> Scan<'d> {
             if kind == EntityType::Location {
                 end = self.with_place_suffix(end);
                 // 서울 서초구 서초동: a place narrowed by the next is one place.
-                while end < n && self.spaced(end) && self.is_place(end) {
-                    end = self.with_place_suffix(end + 1);
+                while end < n && self.spaced(end) {
+                    match self.place_word(end) {
+                        Some(next) => end = next,
+                        None => break,
+                    }
                 }
             } else {
-                // 크리스 와이드먼: given name and family name.
+                // 크리스 와이드먼: a foreign given name and family name. Korean
+                // names are written whole, so two in a row are two people.
                 while end < n
+                    && !(self.korean_name_shaped(end - 1) && self.korean_name_shaped(end))
                     && self.spaced(end)
                     && self.morphemes[end].pos == Pos::NNP
                     && self.morphemes[end].semantic == m.semantic
+                    && !(self.joined(end + 1) && self.morphemes[end + 1].pos.is_content_noun())
                 {
                     end += 1;
                 }
@@ -1169,7 +1430,10 @@ mod tests {
         let words = WordClasses::from_rows(EntityWords::builtin()).unwrap();
         assert!(words.titles.contains("기자"));
         assert!(words.currencies.contains("달러"));
-        assert_eq!(words.org_suffixes.first().map(|s| s.chars().count() >= 3), Some(true));
+        assert_eq!(
+            words.org_suffixes.first().map(|s| s.chars().count() >= 3),
+            Some(true)
+        );
     }
 
     #[test]
@@ -1204,7 +1468,11 @@ mod tests {
     #[test]
     fn latin_aliases_ignore_case_and_multiword_aliases_match() {
         has("nvidia와 깃허브 코파일럿을 비교했다.", "nvidia", "ORG");
-        has("nvidia와 깃허브 코파일럿을 비교했다.", "깃허브 코파일럿", "PRODUCT");
+        has(
+            "nvidia와 깃허브 코파일럿을 비교했다.",
+            "깃허브 코파일럿",
+            "PRODUCT",
+        );
     }
 
     #[test]
@@ -1249,8 +1517,16 @@ mod tests {
 
     #[test]
     fn addresses() {
-        has("문의는 eyeball@techsuda.com 으로.", "eyeball@techsuda.com", "EMAIL");
-        has("자세한 내용은 https://example.com/a?b=1 에서.", "https://example.com/a?b=1", "URL");
+        has(
+            "문의는 eyeball@techsuda.com 으로.",
+            "eyeball@techsuda.com",
+            "EMAIL",
+        );
+        has(
+            "자세한 내용은 https://example.com/a?b=1 에서.",
+            "https://example.com/a?b=1",
+            "URL",
+        );
     }
 
     #[test]

@@ -170,7 +170,10 @@ fn seed_article_entities() {
     assert!(texts(EntityType::Person).contains(&"도안구"));
     assert_eq!(texts(EntityType::Email).len(), 1);
     // Microsoft is one entity across 마이크로소프트 / MS / Microsoft.
-    let microsoft: Vec<&Entity> = found.iter().filter(|e| e.canonical == "Microsoft").collect();
+    let microsoft: Vec<&Entity> = found
+        .iter()
+        .filter(|e| e.canonical == "Microsoft")
+        .collect();
     assert_eq!(microsoft.len(), 1);
     assert!(microsoft[0].mentions.len() > 5);
     // No particle inside an entity's text.
@@ -178,7 +181,10 @@ fn seed_article_entities() {
         let last = entity.text.chars().last().unwrap_or(' ');
         if entity.kind == EntityType::Org || entity.kind == EntityType::Product {
             assert!(
-                !matches!(last, '가' | '는' | '를' | '을' | '의' | '에' | '와' | '과' | '도'),
+                !matches!(
+                    last,
+                    '가' | '는' | '를' | '을' | '의' | '에' | '와' | '과' | '도'
+                ),
                 "{} looks like it carries a particle",
                 entity.text
             );

@@ -222,7 +222,9 @@ pub fn evaluate_file(path: &Path, analyzer: &Analyzer, gazetteer: &Gazetteer) ->
         .map(|(tag, (g, p, c))| TagScore::new(tag, g, p, c))
         .collect();
     let sum = |label: &str, tags: &[&str]| {
-        let rows = per_tag.iter().filter(|row| tags.contains(&row.tag.as_str()));
+        let rows = per_tag
+            .iter()
+            .filter(|row| tags.contains(&row.tag.as_str()));
         let (g, p, c) = rows.fold((0, 0, 0), |acc, row| {
             (acc.0 + row.gold, acc.1 + row.predicted, acc.2 + row.correct)
         });
