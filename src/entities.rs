@@ -7,14 +7,19 @@
 //! 1. e-mail addresses and URLs (regular expressions on the text);
 //! 2. the gazetteer (`dict/terms.tsv` plus user rows): the longest alias
 //!    wins, Latin aliases compare case-insensitively, and a term listed as
-//!    not an entity (`-`) blocks the other recognizers on its span;
+//!    not an entity (`-`) blocks the other recognizers on its span. A known
+//!    organization or place joined to an organization suffix, and an
+//!    institution after a place name, rank here too (롯데그룹, 일본 정부);
 //! 3. number patterns: a number (digits, 만/억/조, native numerals) with a
-//!    unit or counter, and calendar and clock expressions;
-//! 4. people before a title or form of address (도안구 기자, 박 씨, A씨);
+//!    unit or counter, calendar and clock expressions, ages in brackets;
+//! 4. people before a title or form of address (도안구 기자, 박 씨, A씨,
+//!    김모(33)씨) and the writer named before a byline's e-mail address;
 //! 5. organizations by form (국방부, 서울대, 한국은행) or by a word naming an
 //!    institution (경찰, 정부);
-//! 6. mecab-ko-dic's proper-noun classes (인명 → PERSON, 지명 → LOCATION,
-//!    extended by a place suffix: 수원 + 시);
+//! 6. places from a list of continents, countries and much-reported cities,
+//!    then mecab-ko-dic's proper-noun classes (인명 → PERSON, 지명 →
+//!    LOCATION, extended by a place suffix: 수원 + 시), never inside a
+//!    compound word;
 //! 7. Latin acronyms not in the gazetteer, as organizations, where they head
 //!    a noun phrase of their own.
 //!
@@ -1060,8 +1065,8 @@ impl<'d> Scan<'d> {
                 .any(|suffix| span.ends_with(suffix.as_str()) && span.len() > suffix.len())
     }
 
-    /// The surname of 박모 read as one morpheme (박모(45)씨): 모 "a certain"
-    /// stands for the given name and is not part of the mention.
+    /// The surname of 박모 or 이씨 read as one morpheme (박모(45)씨, 이씨
+    ///일당): 모 "a certain" and the title 씨 are not part of the mention.
     fn anonymised_surname(&self, first: usize, end: usize) -> Option<Candidate> {
         if end != first + 1 {
             return None;
@@ -1069,7 +1074,7 @@ impl<'d> Scan<'d> {
         let surface = self.surface(first);
         let mut chars = surface.chars();
         let (surname, marker) = (chars.next()?, chars.next()?);
-        let anonymised = marker == '모'
+        let anonymised = matches!(marker, '모' | '씨')
             && chars.next().is_none()
             && self
                 .words
@@ -1110,6 +1115,7 @@ impl<'d> Scan<'d> {
                 let end = self.name_end(word, t);
                 if let Some(surname) = self.anonymised_surname(word, end) {
                     out.push(surname);
+                    continue;
                 } else if self.name_shaped(word, end) && !self.ends_like_organization(word, end) {
                     out.push(self.candidate(
                         word,
@@ -1117,12 +1123,17 @@ impl<'d> Scan<'d> {
                         Some(EntityType::Person),
                         Source::TitledPerson,
                     ));
+                    continue;
                 }
-                continue;
+                // A compound title (총괄회장, 수석부회장): the name is before it.
+                let compound_title = (word..t).all(|k| self.morphemes[k].pos == Pos::NNG);
+                if !compound_title {
+                    continue;
+                }
             }
             // Spaced: the word before, or the one before it when an
             // affiliation stands between (신동빈 롯데그룹 회장).
-            let mut end = t;
+            let mut end = word;
             for _ in 0..3 {
                 if end == 0 || !self.spaced(end) {
                     break;
@@ -1335,6 +1346,15 @@ impl<'d> Scan<'d> {
             {
                 end += 1;
             }
+            // A name or place inside a compound (카카오벤처스 → 벤처 + 스와) is
+            // a piece of another word; a name also when a noun follows it
+            // (누리 + 말 + 랩스), a place not (수원 + 시).
+            let after_noun = self.joined(i) && self.morphemes[i - 1].pos.is_content_noun();
+            let before_noun = self.joined(end) && self.morphemes[end].pos.is_content_noun();
+            if after_noun || kind == EntityType::Person && before_noun {
+                i = end;
+                continue;
+            }
             if kind == EntityType::Location {
                 end = self.with_place_suffix(end);
                 // 서울 서초구 서초동: a place narrowed by the next is one place.
@@ -1513,6 +1533,29 @@ mod tests {
         has("경찰은 박씨를 입건했다.", "박", "PERSON");
         has("A씨는 이렇게 말했다.", "A", "PERSON");
         has("경찰은 박씨를 입건했다.", "경찰", "ORG");
+    }
+
+    #[test]
+    fn organizations_by_form_and_affiliation() {
+        has("일본 정부는 반발했다.", "일본 정부", "ORG");
+        has("롯데그룹 사태가 이어졌다.", "롯데그룹", "ORG");
+        has("국방부는 17일 발표했다.", "국방부", "ORG");
+        let all = found("김한길 민주당 대표는 말했다.");
+        assert!(all.contains(&("김한길".into(), "PERSON")), "{all:?}");
+        assert!(
+            !all.iter().any(|(t, k)| t == "민주당" && *k == "PERSON"),
+            "{all:?}"
+        );
+    }
+
+    #[test]
+    fn klue_style_dates_and_percentages() {
+        has("오는 24일 열린다.", "오는 24일", "DATE");
+        has("10년 만에 돌아왔다.", "10년", "DATE");
+        has("194명(60.2%), 이었다.", "60.2%", "PERCENT");
+        has("박모(45)씨가 왔다.", "45", "QUANTITY");
+        let all = found("경기 후반부에 골이 났다.");
+        assert!(!all.iter().any(|(_, k)| *k == "ORG"), "{all:?}");
     }
 
     #[test]
