@@ -205,6 +205,9 @@ pub struct Gazetteer {
     /// Keyed by the alias in lower case, with one space where the alias has
     /// whitespace.
     aliases: HashMap<String, Alias>,
+    /// Every proper prefix of an alias key, so that a scan stops as soon as
+    /// no alias can start with what it has read.
+    alias_prefixes: HashSet<String>,
     longest_alias_bytes: usize,
     words: WordClasses,
     email: Regex,
@@ -229,6 +232,14 @@ impl Gazetteer {
                 },
             );
         }
+        let alias_prefixes = aliases
+            .keys()
+            .flat_map(|key| {
+                key.char_indices()
+                    .skip(1)
+                    .map(|(cut, _)| key[..cut].to_string())
+            })
+            .collect();
         let words = WordClasses::from_rows(EntityWords::builtin())?;
         let regex = |pattern: &str| {
             Regex::new(pattern).map_err(|err| Error::DataFormat {
@@ -239,6 +250,7 @@ impl Gazetteer {
         };
         Ok(Self {
             aliases,
+            alias_prefixes,
             longest_alias_bytes,
             words,
             email: regex(
@@ -488,6 +500,16 @@ impl<'d> Scan<'d> {
                 }
                 if let Some(alias) = self.gazetteer.alias(&key) {
                     best = Some((j, alias));
+                }
+                // The next morpheme is joined with or without a space.
+                let goes_on = self.gazetteer.alias_prefixes.contains(&key) || {
+                    key.push(' ');
+                    let spaced = self.gazetteer.alias_prefixes.contains(&key);
+                    key.pop();
+                    spaced
+                };
+                if !goes_on {
+                    break;
                 }
             }
             match best {
