@@ -133,6 +133,9 @@ struct WordClasses {
     org_nouns: HashSet<String>,
     /// Longest first, so that 대학교 is tried before 교.
     org_suffixes: Vec<String>,
+    /// The last characters of the organization suffixes, to skip most
+    /// words without trying each suffix.
+    org_suffix_ends: HashSet<char>,
     not_org_endings: Vec<String>,
     org_context: HashSet<String>,
     places: HashSet<String>,
@@ -193,6 +196,11 @@ impl WordClasses {
             .org_suffixes
             .sort_by_key(|suffix| std::cmp::Reverse(suffix.chars().count()));
         classes.org_suffixes.dedup();
+        classes.org_suffix_ends = classes
+            .org_suffixes
+            .iter()
+            .filter_map(|suffix| suffix.chars().next_back())
+            .collect();
         Ok(classes)
     }
 }
@@ -1246,11 +1254,13 @@ impl<'d> Scan<'d> {
             out.push(self.with_place_before(first, end - 1));
             return;
         }
-        if self
-            .words
-            .not_org_endings
-            .iter()
-            .any(|ending| span.ends_with(ending.as_str()))
+        let last = span.chars().next_back();
+        if !last.is_some_and(|c| self.words.org_suffix_ends.contains(&c))
+            || self
+                .words
+                .not_org_endings
+                .iter()
+                .any(|ending| span.ends_with(ending.as_str()))
         {
             return;
         }
