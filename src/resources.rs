@@ -1,6 +1,7 @@
 //! The one place kosum's own data in `dict/` is read: the tech-term user
 //! dictionary and gazetteer (`terms.tsv`), the stopword list
-//! (`stopwords.txt`) and the background word statistics (`background.tsv`).
+//! (`stopwords.txt`), the background word statistics (`background.tsv`) and
+//! the word classes of the entity patterns (`entity-words.tsv`).
 //! The files are embedded at compile time, parsed once, and shared; users can
 //! add rows of the same formats at run time (`--user-dict`).
 
@@ -13,6 +14,7 @@ use crate::error::{Error, Result};
 const TERMS_TSV: &str = include_str!("../dict/terms.tsv");
 const STOPWORDS_TXT: &str = include_str!("../dict/stopwords.txt");
 const BACKGROUND_TSV: &str = include_str!("../dict/background.tsv");
+const ENTITY_WORDS_TSV: &str = include_str!("../dict/entity-words.tsv");
 
 /// How a term row takes part in analysis (the `pos` column of `terms.tsv`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -254,6 +256,63 @@ impl Background {
     }
 }
 
+/// Word classes of the entity patterns (`dict/entity-words.tsv`): titles,
+/// surnames, organization and place suffixes, units and date words. Which
+/// classes exist is the entity stage's business; this only reads the rows.
+#[derive(Debug, Clone, Default)]
+pub struct EntityWords {
+    rows: Vec<(String, String)>,
+}
+
+impl EntityWords {
+    /// Parses `word<TAB>class` lines.
+    pub fn parse(source_name: &str, text: &str) -> Result<Self> {
+        let mut rows = Vec::new();
+        for (number, line) in text.lines().enumerate() {
+            let line = line.trim_end_matches('\r');
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            match line.split_once('\t') {
+                Some((word, class)) if !word.trim().is_empty() && !class.trim().is_empty() => {
+                    rows.push((word.trim().to_string(), class.trim().to_string()));
+                }
+                _ => {
+                    return Err(Error::DataFormat {
+                        source_name: source_name.to_string(),
+                        line: number + 1,
+                        message: "expected `word<TAB>class`".into(),
+                    });
+                }
+            }
+        }
+        Ok(Self { rows })
+    }
+
+    pub fn builtin() -> &'static EntityWords {
+        static BUILTIN: OnceLock<EntityWords> = OnceLock::new();
+        BUILTIN.get_or_init(|| {
+            EntityWords::parse("dict/entity-words.tsv", ENTITY_WORDS_TSV)
+                .expect("dict/entity-words.tsv is checked by the test suite")
+        })
+    }
+
+    /// `(word, class)` rows in file order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.rows
+            .iter()
+            .map(|(word, class)| (word.as_str(), class.as_str()))
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -263,6 +322,7 @@ mod tests {
         assert!(Terms::builtin().len() >= 400);
         assert!(Stopwords::builtin().len() >= 100);
         assert!(Background::builtin().len() >= 10_000);
+        assert!(EntityWords::builtin().len() >= 300);
     }
 
     #[test]
