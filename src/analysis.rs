@@ -3,7 +3,7 @@
 //! a [`Document`] (morphemes and sentences), which the keyword, summary and
 //! entity stages read.
 
-use crate::entities::Entity;
+use crate::entities::{self, Entity, Gazetteer};
 use crate::error::Result;
 use crate::keywords::Keyword;
 use crate::sentences::{self, Sentence};
@@ -82,6 +82,7 @@ pub struct AnalyzerConfig {
 /// Loaded resources, shared by all documents (and threads).
 pub struct Analyzer {
     tokenizer: Tokenizer,
+    gazetteer: Gazetteer,
 }
 
 /// A document analysed into morphemes and sentences.
@@ -97,11 +98,17 @@ impl Analyzer {
     pub fn new(config: &AnalyzerConfig) -> Result<Self> {
         Ok(Self {
             tokenizer: Tokenizer::new(&config.tokenizer)?,
+            gazetteer: Gazetteer::new(&config.tokenizer.terms())?,
         })
     }
 
     pub fn tokenizer(&self) -> &Tokenizer {
         &self.tokenizer
+    }
+
+    /// The entity gazetteer (our terms plus the user's).
+    pub fn gazetteer(&self) -> &Gazetteer {
+        &self.gazetteer
     }
 
     /// Tokenizes and splits `text`.
@@ -123,12 +130,17 @@ impl Analyzer {
     /// Runs the requested stages on `text`.
     pub fn analyze<'t>(&self, text: &'t str, request: &Request) -> Result<Analysis<'t>> {
         let document = self.document(text, request.sentence_mode)?;
-        // The keyword, summary and entity stages are wired in here as they land.
+        let entities = if request.entities {
+            entities::extract(&document, &self.gazetteer)
+        } else {
+            Vec::new()
+        };
+        // The keyword and summary stages are wired in here as they land.
         Ok(Analysis {
             document,
             summary: Vec::new(),
             keywords: Vec::new(),
-            entities: Vec::new(),
+            entities,
         })
     }
 }
