@@ -274,8 +274,7 @@ fn paint(out: &mut dyn Write, style: Style, code: &str, text: &str) -> io::Resul
 }
 
 /// The header row of [`Format::Tsv`]; printed once at the top of an output.
-pub const TSV_HEADER: &str =
-    "id\tfield\tindex\tstart\tend\tscore\tcount\ttype\tcanonical\ttext\n";
+pub const TSV_HEADER: &str = "id\tfield\tindex\tstart\tend\tscore\tcount\ttype\tcanonical\ttext\n";
 
 /// The header row of token listings in [`Format::Tsv`].
 pub const TOKEN_TSV_HEADER: &str = "id\tindex\tstart\tend\ttag\tsemantic\tsurface\n";
@@ -443,7 +442,10 @@ fn write_tsv(out: &mut dyn Write, report: &DocumentReport) -> io::Result<()> {
 fn markdown_inline(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     for c in one_line(text).chars() {
-        if matches!(c, '|' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '\\') {
+        if matches!(
+            c,
+            '|' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '\\'
+        ) {
             escaped.push('\\');
         }
         escaped.push(c);
@@ -661,7 +663,9 @@ fn keyword_spans(analysis: &Analysis<'_>) -> Vec<(usize, usize)> {
     let mut spans: Vec<(usize, usize)> = Vec::new();
     let mut claim = |spans: &mut Vec<(usize, usize)>, start: usize, end: usize| {
         if !claimed[start..end].iter().any(|&taken| taken) {
-            claimed[start..end].iter_mut().for_each(|taken| *taken = true);
+            claimed[start..end]
+                .iter_mut()
+                .for_each(|taken| *taken = true);
             spans.push((start, end));
         }
     };
@@ -728,7 +732,11 @@ pub fn write_highlight(
     } else {
         (SENTENCE_OPEN, SENTENCE_CLOSE)
     };
-    let keyword_on = if style.color { "\x1b[4;36m" } else { KEYWORD_MARK };
+    let keyword_on = if style.color {
+        "\x1b[4;36m"
+    } else {
+        KEYWORD_MARK
+    };
     let mut boundaries: Vec<usize> = sentence_spans
         .iter()
         .chain(&keyword_spans)
@@ -737,12 +745,10 @@ pub fn write_highlight(
         .collect();
     boundaries.sort_unstable();
     boundaries.dedup();
-    let starts_at = |spans: &[(usize, usize)], at: usize| {
-        spans.binary_search_by(|&(s, _)| s.cmp(&at)).is_ok()
-    };
-    let ends_at = |spans: &[(usize, usize)], at: usize| {
-        spans.binary_search_by(|&(_, e)| e.cmp(&at)).is_ok()
-    };
+    let starts_at =
+        |spans: &[(usize, usize)], at: usize| spans.binary_search_by(|&(s, _)| s.cmp(&at)).is_ok();
+    let ends_at =
+        |spans: &[(usize, usize)], at: usize| spans.binary_search_by(|&(_, e)| e.cmp(&at)).is_ok();
     let mut in_sentence = false;
     let mut in_keyword = false;
     for pair in boundaries.windows(2) {
@@ -770,7 +776,7 @@ pub fn write_highlight(
             out.write_all(keyword_on.as_bytes())?;
             in_keyword = true;
         }
-        out.write_all(text[at..next].as_bytes())?;
+        out.write_all(&text.as_bytes()[at..next])?;
     }
     if in_keyword {
         out.write_all(if style.color { RESET } else { KEYWORD_MARK }.as_bytes())?;

@@ -54,7 +54,9 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Key sentences only.
-    #[command(after_help = "Examples:\n  kosum summarize -n 2 article.txt\n  kosum summarize --ratio 0.2 --format jsonl news/\n  kosum summarize --max-chars 300 --highlight article.txt")]
+    #[command(
+        after_help = "Examples:\n  kosum summarize -n 2 article.txt\n  kosum summarize --ratio 0.2 --format jsonl news/\n  kosum summarize --max-chars 300 --highlight article.txt"
+    )]
     Summarize {
         #[command(flatten)]
         common: CommonArgs,
@@ -64,7 +66,9 @@ pub enum Command {
         highlight: HighlightArgs,
     },
     /// Keywords and keyphrases only.
-    #[command(after_help = "Examples:\n  kosum keywords -k 5 article.txt\n  kosum keywords --format tsv news/ > keywords.tsv")]
+    #[command(
+        after_help = "Examples:\n  kosum keywords -k 5 article.txt\n  kosum keywords --format tsv news/ > keywords.tsv"
+    )]
     Keywords {
         #[command(flatten)]
         common: CommonArgs,
@@ -74,20 +78,26 @@ pub enum Command {
         highlight: HighlightArgs,
     },
     /// Named entities only.
-    #[command(after_help = "Examples:\n  kosum entities article.txt\n  kosum entities --format jsonl news/ | jq -c '.entities[] | {text, type}'")]
+    #[command(
+        after_help = "Examples:\n  kosum entities article.txt\n  kosum entities --format jsonl news/ | jq -c '.entities[] | {text, type}'"
+    )]
     Entities {
         #[command(flatten)]
         common: CommonArgs,
     },
     /// Sentences only.
-    #[command(after_help = "Examples:\n  kosum split article.txt\n  kosum split --format jsonl news/")]
+    #[command(
+        after_help = "Examples:\n  kosum split article.txt\n  kosum split --format jsonl news/"
+    )]
     Split {
         #[command(flatten)]
         common: CommonArgs,
     },
     /// Morphemes: surface, part-of-speech tag and offsets.
-    #[command(after_help = "Examples:\n  echo '마이크로소프트가 오픈AI에 1억 달러를 투자했다.' | kosum tokenize\n  kosum tokenize --format json article.txt\n\n\
-        Text output is MeCab-like: one `surface<TAB>tag,semantic` line per morpheme, then EOS.")]
+    #[command(
+        after_help = "Examples:\n  echo '마이크로소프트가 오픈AI에 1억 달러를 투자했다.' | kosum tokenize\n  kosum tokenize --format json article.txt\n\n\
+        Text output is MeCab-like: one `surface<TAB>tag,semantic` line per morpheme, then EOS."
+    )]
     Tokenize {
         #[command(flatten)]
         common: CommonArgs,
@@ -99,7 +109,9 @@ pub enum Command {
     #[command(subcommand)]
     Idf(IdfCommand),
     /// Print a shell completion script.
-    #[command(after_help = "Examples:\n  kosum completions bash > ~/.local/share/bash-completion/completions/kosum\n  kosum completions zsh > ~/.zfunc/_kosum\n  kosum completions fish > ~/.config/fish/completions/kosum.fish")]
+    #[command(
+        after_help = "Examples:\n  kosum completions bash > ~/.local/share/bash-completion/completions/kosum\n  kosum completions zsh > ~/.zfunc/_kosum\n  kosum completions fish > ~/.config/fish/completions/kosum.fish"
+    )]
     Completions {
         /// The shell to print the script for.
         shell: clap_complete::Shell,
@@ -137,7 +149,9 @@ pub enum EvalCommand {
 #[derive(Debug, Subcommand)]
 pub enum IdfCommand {
     /// Count document frequencies over a folder and write them to a file for `--idf`.
-    #[command(after_help = "Example:\n  kosum idf build news/ -o news.idf\n  kosum keywords --idf news.idf news/today/")]
+    #[command(
+        after_help = "Example:\n  kosum idf build news/ -o news.idf\n  kosum keywords --idf news.idf news/today/"
+    )]
     Build {
         /// The folder of documents (.txt and .md files, recursively).
         dir: PathBuf,
@@ -282,6 +296,8 @@ fn parse_ratio(value: &str) -> Result<f64, String> {
     if ratio > 0.0 && ratio <= 1.0 {
         Ok(ratio)
     } else {
-        Err(format!("the ratio must be above 0 and at most 1, not {value}"))
+        Err(format!(
+            "the ratio must be above 0 and at most 1, not {value}"
+        ))
     }
 }

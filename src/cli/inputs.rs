@@ -17,7 +17,10 @@ pub enum Source {
     Stdin,
     /// A file; `walked` when found inside a folder (then only regular files
     /// are read, since a FIFO there would block the batch).
-    File { path: PathBuf, walked: bool },
+    File {
+        path: PathBuf,
+        walked: bool,
+    },
     /// Known to be unreadable before reading: the message says why.
     Broken(String),
 }
@@ -36,8 +39,7 @@ pub struct Input {
 pub fn glob_set(patterns: &[String]) -> anyhow::Result<GlobSet> {
     let mut builder = GlobSetBuilder::new();
     for pattern in patterns {
-        let glob = Glob::new(pattern)
-            .map_err(|err| anyhow::anyhow!("--glob {pattern}: {err}"))?;
+        let glob = Glob::new(pattern).map_err(|err| anyhow::anyhow!("--glob {pattern}: {err}"))?;
         builder.add(glob);
     }
     Ok(builder.build()?)
@@ -193,7 +195,8 @@ pub fn read_all(source: &Source) -> Result<Vec<u8>, String> {
         }
         Source::File { path, walked } => {
             let mut file = open(path, *walked)?;
-            file.read_to_end(&mut bytes).map_err(|err| read_error(&err))?;
+            file.read_to_end(&mut bytes)
+                .map_err(|err| read_error(&err))?;
         }
         Source::Broken(message) => return Err(message.clone()),
     }

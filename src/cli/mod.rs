@@ -53,10 +53,7 @@ enum Task {
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let none = KeywordArgs {
-        top: 0,
-        idf: None,
-    };
+    let none = KeywordArgs { top: 0, idf: None };
     let (task, common, summary, keywords, highlight) = match cli.command {
         None => (
             Task::Analyze(Fields::ALL),
@@ -80,7 +77,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             common,
             keywords,
             highlight: HighlightArgs { highlight },
-        }) => (Task::Analyze(Fields::KEYWORDS), common, None, keywords, highlight),
+        }) => (
+            Task::Analyze(Fields::KEYWORDS),
+            common,
+            None,
+            keywords,
+            highlight,
+        ),
         Some(Command::Entities { common }) => {
             (Task::Analyze(Fields::ENTITIES), common, None, none, false)
         }
@@ -162,10 +165,7 @@ fn build_request(
     if let Some(idf) = &keywords.idf {
         // PLUG-IN (lead): load the table written by `kosum idf build` with the
         // keyword stage's IDF loader and put it into the request or config.
-        bail!(
-            "--idf {} is not available in this build yet",
-            idf.display()
-        );
+        bail!("--idf {} is not available in this build yet", idf.display());
     }
     Ok(Request {
         sentence_mode,
@@ -180,8 +180,8 @@ fn load_analyzer(common: &CommonArgs) -> anyhow::Result<Analyzer> {
     for path in &common.user_dict {
         let bytes = std::fs::read(path)
             .with_context(|| format!("--user-dict {}: cannot be read", path.display()))?;
-        let text = normalize::decode(bytes)
-            .with_context(|| format!("--user-dict {}", path.display()))?;
+        let text =
+            normalize::decode(bytes).with_context(|| format!("--user-dict {}", path.display()))?;
         let terms = Terms::parse(&path.display().to_string(), &text)
             .with_context(|| format!("--user-dict {}", path.display()))?;
         extra_terms.extend(&terms);
@@ -228,7 +228,9 @@ impl Settings {
             || common.inputs.len() > 1
             || common.inputs.iter().any(|path| path.is_dir());
         if highlight && common.format.is_some_and(|f| f != FormatArg::Text) {
-            bail!("--highlight prints the article as text; it cannot be combined with --format other than text");
+            bail!(
+                "--highlight prints the article as text; it cannot be combined with --format other than text"
+            );
         }
         let stdout_is_terminal = io::stdout().is_terminal();
         let format = match common.format {
@@ -344,7 +346,10 @@ fn execute(analyzer: &Analyzer, settings: &Settings) -> anyhow::Result<ExitCode>
     if let Some(dir) = &settings.output_dir {
         std::fs::create_dir_all(dir).with_context(|| format!("-o {}", dir.display()))?;
     }
-    if settings.inputs.iter().any(|input| matches!(input.source, Source::Stdin))
+    if settings
+        .inputs
+        .iter()
+        .any(|input| matches!(input.source, Source::Stdin))
         && io::stdin().is_terminal()
         && !settings.quiet
     {
@@ -362,7 +367,9 @@ fn execute(analyzer: &Analyzer, settings: &Settings) -> anyhow::Result<ExitCode>
         input: usize::MAX,
         bytes: Vec::new(),
         id: String::new(),
-        error: Some(format!("internal error (please report this bug): {message}")),
+        error: Some(format!(
+            "internal error (please report this bug): {message}"
+        )),
         warning: None,
     };
     let write = |outcome: Outcome| {
@@ -391,7 +398,9 @@ fn execute(analyzer: &Analyzer, settings: &Settings) -> anyhow::Result<ExitCode>
         }
     };
     let jobs: Box<dyn Iterator<Item = Job> + Send + '_> = match settings.input_format {
-        InputFormat::Text => Box::new((0..settings.inputs.len()).map(|input| Job::Document { input })),
+        InputFormat::Text => {
+            Box::new((0..settings.inputs.len()).map(|input| Job::Document { input }))
+        }
         InputFormat::Jsonl => Box::new(LineJobs::new(&settings.inputs)),
     };
     pipeline::run_ordered(settings.threads, jobs, work, on_panic, write)?;
@@ -544,10 +553,13 @@ fn parse_line(
     if number == 1 && bytes.starts_with("\u{FEFF}".as_bytes()) {
         bytes.drain(..3);
     }
-    let line = String::from_utf8(bytes)
-        .map_err(|_| (None, format!("line {number}: not valid UTF-8")))?;
+    let line =
+        String::from_utf8(bytes).map_err(|_| (None, format!("line {number}: not valid UTF-8")))?;
     if line.trim().is_empty() {
-        return Err((None, format!("line {number}: blank line, expected a JSON object")));
+        return Err((
+            None,
+            format!("line {number}: blank line, expected a JSON object"),
+        ));
     }
     let value: serde_json::Value = serde_json::from_str(&line)
         .map_err(|err| (None, format!("line {number}: not JSON ({err})")))?;
@@ -563,7 +575,10 @@ fn parse_line(
         Some(serde_json::Value::String(text)) => Ok((id, text)),
         Some(_) => Err((
             id,
-            format!("line {number}: field \"{}\" is not a string", settings.text_field),
+            format!(
+                "line {number}: field \"{}\" is not a string",
+                settings.text_field
+            ),
         )),
         None => Err((
             id,
@@ -572,7 +587,13 @@ fn parse_line(
     }
 }
 
-fn render(analyzer: &Analyzer, settings: &Settings, input: usize, id: String, text: &str) -> Outcome {
+fn render(
+    analyzer: &Analyzer,
+    settings: &Settings,
+    input: usize,
+    id: String,
+    text: &str,
+) -> Outcome {
     let mut bytes = Vec::new();
     let warning = text
         .trim()
@@ -707,7 +728,11 @@ impl Sink {
         if outcome.input == usize::MAX {
             return Ok(());
         }
-        if self.open_file.as_ref().is_some_and(|(input, _)| *input != outcome.input) {
+        if self
+            .open_file
+            .as_ref()
+            .is_some_and(|(input, _)| *input != outcome.input)
+        {
             self.close_file(settings)?;
         }
         if self.open_file.is_none() {
