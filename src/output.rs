@@ -789,3 +789,180 @@ pub fn write_highlight(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::Document;
+    use crate::entities::{Entity, EntityType};
+    use crate::keywords::Keyword;
+    use crate::sentences::Sentence;
+    use crate::summary::SummarySentence;
+
+    const TEXT: &str = "애저가 컸다. 오픈AI는 애저를 쓴다.";
+
+    /// A two-sentence analysis built by hand: the second sentence is the
+    /// summary, 애저 the keyword, 오픈AI an entity.
+    fn analysis() -> Analysis<'static> {
+        let sentence = |index: usize, start: usize, end: usize| {
+            let byte_start = TEXT
+                .char_indices()
+                .nth(start)
+                .map_or(TEXT.len(), |(b, _)| b);
+            let byte_end = TEXT.char_indices().nth(end).map_or(TEXT.len(), |(b, _)| b);
+            Sentence {
+                index,
+                start,
+                end,
+                byte_start,
+                byte_end,
+                morphemes: 0..0,
+            }
+        };
+        Analysis {
+            document: Document {
+                text: TEXT,
+                morphemes: Vec::new(),
+                sentences: vec![sentence(0, 0, 7), sentence(1, 8, 22)],
+            },
+            summary: vec![SummarySentence {
+                index: 1,
+                score: 0.123_456_789,
+            }],
+            keywords: vec![Keyword {
+                text: "애저".into(),
+                score: 0.5,
+                count: 2,
+                start: 0,
+                end: 2,
+            }],
+            entities: vec![Entity {
+                text: "오픈AI".into(),
+                kind: EntityType::Org,
+                canonical: "OpenAI".into(),
+                mentions: vec![Mention { start: 8, end: 12 }],
+            }],
+        }
+    }
+
+    fn render(report: &DocumentReport, format: Format) -> String {
+        let mut out = Vec::new();
+        write_report(&mut out, report, format, Style::default()).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn json_follows_schema_v1_with_only_the_requested_fields() {
+        let all = DocumentReport::from_analysis("a.txt", &analysis(), Fields::ALL);
+        assert_eq!(
+            render(&all, Format::Jsonl),
+            concat!(
+                r#"{"schema":1,"id":"a.txt","#,
+                r#""sentences":[{"index":0,"text":"애저가 컸다.","start":0,"end":7},"#,
+                r#"{"index":1,"text":"오픈AI는 애저를 쓴다.","start":8,"end":22}],"#,
+                r#""summary":[{"index":1,"text":"오픈AI는 애저를 쓴다.","score":0.123457,"start":8,"end":22}],"#,
+                r#""keywords":[{"text":"애저","score":0.5,"count":2,"start":0,"end":2}],"#,
+                r#""entities":[{"text":"오픈AI","type":"ORG","canonical":"OpenAI","count":1,"mentions":[{"start":8,"end":12}]}],"#,
+                r#""error":null}"#,
+                "\n"
+            )
+        );
+        let keywords = DocumentReport::from_analysis("a.txt", &analysis(), Fields::KEYWORDS);
+        assert_eq!(
+            render(&keywords, Format::Jsonl),
+            "{\"schema\":1,\"id\":\"a.txt\",\"keywords\":[{\"text\":\"애저\",\"score\":0.5,\"count\":2,\"start\":0,\"end\":2}],\"error\":null}\n"
+        );
+    }
+
+    #[test]
+    fn a_failure_has_its_error_and_empty_fields() {
+        let failed = DocumentReport::failure("b.txt", "not UTF-8", Fields::SUMMARY);
+        assert_eq!(
+            render(&failed, Format::Jsonl),
+            "{\"schema\":1,\"id\":\"b.txt\",\"summary\":[],\"error\":\"not UTF-8\"}\n"
+        );
+        assert_eq!(
+            render(&failed, Format::Tsv),
+            "b.txt\terror\t\t\t\t\t\t\t\tnot UTF-8\n"
+        );
+    }
+
+    #[test]
+    fn scores_json_cannot_hold_become_zero() {
+        assert_eq!(tidy_score(f64::NAN), 0.0);
+        assert_eq!(tidy_score(f64::INFINITY), 0.0);
+        assert_eq!(tidy_score(0.333_333_49), 0.333_333);
+    }
+
+    #[test]
+    fn tsv_has_one_row_per_item_with_escaped_text() {
+        let mut report = DocumentReport::from_analysis("a\tb", &analysis(), Fields::ALL);
+        if let Some(sentences) = &mut report.sentences {
+            sentences[0].text = "줄\n바꿈".into();
+        }
+        let tsv = render(&report, Format::Tsv);
+        let rows: Vec<&str> = tsv.lines().collect();
+        assert_eq!(rows.len(), 5);
+        assert!(rows.iter().all(|row| row.split('\t').count() == 10));
+        assert_eq!(rows[0], "a\\tb\tsentence\t0\t0\t7\t\t\t\t\t줄\\n바꿈");
+        assert_eq!(rows[3], "a\\tb\tkeyword\t0\t0\t2\t0.5\t2\t\t\t애저");
+        assert_eq!(rows[4], "a\\tb\tentity\t0\t8\t12\t\t1\tORG\tOpenAI\t오픈AI");
+        assert_eq!(TSV_HEADER.split('\t').count(), 10);
+    }
+
+    #[test]
+    fn text_and_markdown_show_every_part() {
+        let report = DocumentReport::from_analysis("a.txt", &analysis(), Fields::ALL);
+        let text = render(&report, Format::Text);
+        assert!(
+            text.contains("Summary\n   2 오픈AI는 애저를 쓴다.\n"),
+            "{text}"
+        );
+        assert!(text.contains("  애저  ×2  0.500\n"), "{text}");
+        assert!(text.contains("  ORG     오픈AI → OpenAI  ×1\n"), "{text}");
+        let markdown = render(&report, Format::Markdown);
+        assert!(markdown.starts_with("## a.txt\n"));
+        assert!(markdown.contains("| 오픈AI | ORG | OpenAI | 1 |"));
+        assert!(markdown.contains("- 오픈AI는 애저를 쓴다.\n"));
+    }
+
+    #[test]
+    fn highlight_marks_summary_sentences_and_every_keyword_occurrence() {
+        let mut out = Vec::new();
+        write_highlight(&mut out, "a.txt", &analysis(), Style::default()).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "**애저**가 컸다. 【오픈AI는 **애저**를 쓴다.】\n"
+        );
+        let mut colored = Vec::new();
+        let style = Style {
+            color: true,
+            heading: false,
+        };
+        write_highlight(&mut colored, "a.txt", &analysis(), style).unwrap();
+        assert_eq!(
+            String::from_utf8(colored).unwrap(),
+            "\x1b[4;36m애저\x1b[0m가 컸다. \x1b[1;33m오픈AI는 \x1b[4;36m애저\x1b[0m\x1b[1;33m를 쓴다.\x1b[0m\n"
+        );
+    }
+
+    #[test]
+    fn tokens_print_like_mecab() {
+        let report = TokenReport {
+            schema: SCHEMA_VERSION,
+            id: "-".into(),
+            tokens: vec![TokenItem {
+                surface: "서울".into(),
+                tag: "NNP".into(),
+                pos: "NNP".into(),
+                semantic: Some("지명".into()),
+                start: 0,
+                end: 2,
+            }],
+            error: None,
+        };
+        let mut out = Vec::new();
+        write_tokens(&mut out, &report, Format::Text, Style::default()).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "서울\tNNP,지명\nEOS\n");
+    }
+}
