@@ -336,7 +336,9 @@ enum LineRead {
 struct Outcome {
     input: usize,
     bytes: Vec<u8>,
-    id: String,
+    /// How stderr names the document: its id, or for a JSONL line where it
+    /// is (`INPUT:LINE`, with the id when the line has one).
+    label: String,
     error: Option<String>,
     warning: Option<String>,
 }
@@ -366,7 +368,7 @@ fn execute(analyzer: &Analyzer, settings: &Settings) -> anyhow::Result<ExitCode>
     let on_panic = |message: String| Outcome {
         input: usize::MAX,
         bytes: Vec::new(),
-        id: String::new(),
+        label: String::new(),
         error: Some(format!(
             "internal error (please report this bug): {message}"
         )),
@@ -377,7 +379,7 @@ fn execute(analyzer: &Analyzer, settings: &Settings) -> anyhow::Result<ExitCode>
         progress.inc(1);
         let report = |kind: &str, message: &str| {
             progress.suspend(|| {
-                let _ = writeln!(io::stderr(), "kosum: {kind}{}: {message}", outcome.id);
+                let _ = writeln!(io::stderr(), "kosum: {kind}{}: {message}", outcome.label);
             });
         };
         if let Some(error) = &outcome.error {
@@ -426,7 +428,9 @@ fn execute(analyzer: &Analyzer, settings: &Settings) -> anyhow::Result<ExitCode>
 }
 
 fn progress_bar(settings: &Settings) -> ProgressBar {
-    if settings.quiet || !settings.several || !io::stderr().is_terminal() {
+    // Results printed to the same terminal would tear the bar apart.
+    let results_on_terminal = settings.output_dir.is_none() && io::stdout().is_terminal();
+    if settings.quiet || !settings.several || !io::stderr().is_terminal() || results_on_terminal {
         return ProgressBar::hidden();
     }
     let bar = match settings.input_format {
@@ -523,15 +527,33 @@ fn process(analyzer: &Analyzer, settings: &Settings, job: Job) -> Outcome {
             match line {
                 LineRead::Failed(message) => failure(settings, input, source_id.clone(), message),
                 LineRead::Bytes { number, bytes } => {
-                    let fallback_id = format!("{source_id}:{number}");
-                    match parse_line(settings, bytes, number) {
+                    let location = format!("{source_id}:{number}");
+                    let (id, mut outcome) = match parse_line(settings, bytes, number) {
                         Ok((id, text)) => {
-                            render(analyzer, settings, input, id.unwrap_or(fallback_id), &text)
+                            let outcome = render(
+                                analyzer,
+                                settings,
+                                input,
+                                id.clone().unwrap_or_else(|| location.clone()),
+                                &text,
+                            );
+                            (id, outcome)
                         }
                         Err((id, message)) => {
-                            failure(settings, input, id.unwrap_or(fallback_id), message)
+                            let outcome = failure(
+                                settings,
+                                input,
+                                id.clone().unwrap_or_else(|| location.clone()),
+                                message,
+                            );
+                            (id, outcome)
                         }
-                    }
+                    };
+                    outcome.label = match id {
+                        Some(id) => format!("{location} (id {id})"),
+                        None => location,
+                    };
+                    outcome
                 }
             }
         }
@@ -553,18 +575,14 @@ fn parse_line(
     if number == 1 && bytes.starts_with("\u{FEFF}".as_bytes()) {
         bytes.drain(..3);
     }
-    let line =
-        String::from_utf8(bytes).map_err(|_| (None, format!("line {number}: not valid UTF-8")))?;
+    let line = String::from_utf8(bytes).map_err(|_| (None, "not valid UTF-8".to_string()))?;
     if line.trim().is_empty() {
-        return Err((
-            None,
-            format!("line {number}: blank line, expected a JSON object"),
-        ));
+        return Err((None, "blank line, expected a JSON object".to_string()));
     }
-    let value: serde_json::Value = serde_json::from_str(&line)
-        .map_err(|err| (None, format!("line {number}: not JSON ({err})")))?;
+    let value: serde_json::Value =
+        serde_json::from_str(&line).map_err(|err| (None, format!("not JSON ({err})")))?;
     let serde_json::Value::Object(mut object) = value else {
-        return Err((None, format!("line {number}: expected a JSON object")));
+        return Err((None, "expected a JSON object".to_string()));
     };
     let id = match object.remove(&settings.id_field) {
         None | Some(serde_json::Value::Null) => None,
@@ -575,15 +593,9 @@ fn parse_line(
         Some(serde_json::Value::String(text)) => Ok((id, text)),
         Some(_) => Err((
             id,
-            format!(
-                "line {number}: field \"{}\" is not a string",
-                settings.text_field
-            ),
+            format!("field \"{}\" is not a string", settings.text_field),
         )),
-        None => Err((
-            id,
-            format!("line {number}: no \"{}\" field", settings.text_field),
-        )),
+        None => Err((id, format!("no \"{}\" field", settings.text_field))),
     }
 }
 
@@ -607,7 +619,7 @@ fn render(
         Ok(Ok(())) => Outcome {
             input,
             bytes,
-            id,
+            label: id,
             error: None,
             warning,
         },
@@ -679,7 +691,7 @@ fn failure(settings: &Settings, input: usize, id: String, message: String) -> Ou
     Outcome {
         input,
         bytes,
-        id,
+        label: id,
         error: Some(message),
         warning: None,
     }
