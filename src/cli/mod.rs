@@ -53,7 +53,8 @@ enum Task {
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let none = KeywordArgs { top: 0, idf: None };
+    // Commands without a keyword stage.
+    let no_keywords = KeywordArgs { top: 0, idf: None };
     let (task, common, summary, keywords, highlight) = match cli.command {
         None => (
             Task::Analyze(Fields::ALL),
@@ -70,7 +71,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Task::Analyze(Fields::SUMMARY),
             common,
             Some(summary),
-            none,
+            no_keywords,
             highlight.highlight,
         ),
         Some(Command::Keywords {
@@ -84,13 +85,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             keywords,
             highlight,
         ),
-        Some(Command::Entities { common }) => {
-            (Task::Analyze(Fields::ENTITIES), common, None, none, false)
-        }
-        Some(Command::Split { common }) => {
-            (Task::Analyze(Fields::SENTENCES), common, None, none, false)
-        }
-        Some(Command::Tokenize { common }) => (Task::Tokenize, common, None, none, false),
+        Some(Command::Entities { common }) => (
+            Task::Analyze(Fields::ENTITIES),
+            common,
+            None,
+            no_keywords,
+            false,
+        ),
+        Some(Command::Split { common }) => (
+            Task::Analyze(Fields::SENTENCES),
+            common,
+            None,
+            no_keywords,
+            false,
+        ),
+        Some(Command::Tokenize { common }) => (Task::Tokenize, common, None, no_keywords, false),
         Some(Command::Eval(eval)) => return run_eval(eval),
         Some(Command::Idf(IdfCommand::Build { dir, output })) => {
             // PLUG-IN (lead): build the table with the keyword stage's IDF
