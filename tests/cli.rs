@@ -502,6 +502,33 @@ mod streams {
         assert!(!stderr.contains("panicked"), "{stderr}");
     }
 
+    /// Each answer is flushed as soon as it is ready, so a caller can hold
+    /// kosum open as a coprocess: one line in, one line out.
+    #[test]
+    fn answers_come_line_by_line_while_the_input_stays_open() {
+        for threads in ["1", "2"] {
+            let mut child = StdCommand::new(env!("CARGO_BIN_EXE_kosum"))
+                .args(["split", "--input-format", "jsonl", "--threads", threads])
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap();
+            let mut stdin = child.stdin.take().unwrap();
+            let mut stdout = BufReader::new(child.stdout.take().unwrap());
+            for i in 0..3 {
+                writeln!(stdin, "{{\"id\": \"q{i}\", \"text\": \"질문 {i}이다.\"}}").unwrap();
+                stdin.flush().unwrap();
+                let mut answer = String::new();
+                stdout.read_line(&mut answer).unwrap();
+                let document: serde_json::Value = serde_json::from_str(&answer).unwrap();
+                assert_eq!(document["id"], format!("q{i}"));
+            }
+            drop(stdin);
+            assert!(child.wait().unwrap().success());
+        }
+    }
+
     /// What Hadoop Streaming and Spark's `RDD.pipe()` do with a mapper:
     /// split the input into chunks, run one kosum per chunk at the same
     /// time, collect each chunk's output. Every line must be answered, in
