@@ -1,0 +1,797 @@
+//! The `kosum` command: reads inputs (stdin, files, folders, JSONL streams),
+//! runs the library on each document in parallel, and writes results in
+//! input order to stdout or to one file per input.
+
+mod args;
+mod inputs;
+mod pipeline;
+
+use std::io::{self, BufRead, IsTerminal, Write};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use clap::{CommandFactory, Parser};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use kosum::analysis::{Analyzer, AnalyzerConfig, Request, SentenceMode, SummaryLength};
+use kosum::normalize;
+use kosum::output::{self, DocumentReport, Fields, Format, Style, TokenReport};
+use kosum::resources::Terms;
+use kosum::tokenize::TokenizerConfig;
+
+use args::{
+    Cli, ColorChoice, Command, CommonArgs, EvalCommand, FormatArg, HighlightArgs, IdfCommand,
+    InputFormat, KeywordArgs, SummaryArgs,
+};
+use inputs::{Input, Source};
+use pipeline::Flow;
+
+/// Exit status when some inputs failed.
+const EXIT_FAILURES: u8 = 1;
+/// Exit status for usage and setup errors (clap uses it too).
+const EXIT_USAGE: u8 = 2;
+
+/// Parses the command line, runs it, and returns the process's exit status.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(status) => status,
+        Err(err) => {
+            let _ = writeln!(io::stderr(), "kosum: error: {err:#}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+/// What an analysing command produces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Task {
+    Analyze(Fields),
+    Tokenize,
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    // Commands without a keyword stage.
+    let no_keywords = KeywordArgs { top: 0, idf: None };
+    let (task, common, summary, keywords, highlight) = match cli.command {
+        None => (
+            Task::Analyze(Fields::ALL),
+            cli.common,
+            Some(cli.summary),
+            cli.keywords,
+            cli.highlight.highlight,
+        ),
+        Some(Command::Summarize {
+            common,
+            summary,
+            highlight,
+        }) => (
+            Task::Analyze(Fields::SUMMARY),
+            common,
+            Some(summary),
+            no_keywords,
+            highlight.highlight,
+        ),
+        Some(Command::Keywords {
+            common,
+            keywords,
+            highlight: HighlightArgs { highlight },
+        }) => (
+            Task::Analyze(Fields::KEYWORDS),
+            common,
+            None,
+            keywords,
+            highlight,
+        ),
+        Some(Command::Entities { common }) => (
+            Task::Analyze(Fields::ENTITIES),
+            common,
+            None,
+            no_keywords,
+            false,
+        ),
+        Some(Command::Split { common }) => (
+            Task::Analyze(Fields::SENTENCES),
+            common,
+            None,
+            no_keywords,
+            false,
+        ),
+        Some(Command::Tokenize { common }) => (Task::Tokenize, common, None, no_keywords, false),
+        Some(Command::Eval(eval)) => return run_eval(eval),
+        Some(Command::Idf(IdfCommand::Build { dir, output })) => {
+            // PLUG-IN (lead): build the table with the keyword stage's IDF
+            // builder over the .txt/.md files of `dir` and write it to
+            // `output` atomically.
+            bail!(
+                "`kosum idf build {} -o {}` is not available in this build yet",
+                dir.display(),
+                output.display()
+            )
+        }
+        Some(Command::Completions { shell }) => {
+            let mut command = Cli::command();
+            clap_complete::generate(shell, &mut command, "kosum", &mut io::stdout());
+            return Ok(ExitCode::SUCCESS);
+        }
+    };
+    let request = build_request(task, &common, summary.as_ref(), &keywords)?;
+    let settings = Settings::new(task, &common, request, highlight)?;
+    let analyzer = load_analyzer(&common)?;
+    execute(&analyzer, &settings)
+}
+
+fn run_eval(eval: EvalCommand) -> anyhow::Result<ExitCode> {
+    match eval {
+        // PLUG-IN (lead): call kosum::eval::split with `dir`, print the
+        // report (Display, or serde_json when `json`), return success.
+        EvalCommand::Split { dir, json } => bail!(
+            "`kosum eval split {}{}` is not available in this build yet",
+            dir.display(),
+            if json { " --json" } else { "" }
+        ),
+        // PLUG-IN (lead): call kosum::eval::summary with `file`, same way.
+        EvalCommand::Summary { file, json } => bail!(
+            "`kosum eval summary {}{}` is not available in this build yet",
+            file.display(),
+            if json { " --json" } else { "" }
+        ),
+        // PLUG-IN (lead): call kosum::eval::ner with `file`, same way.
+        EvalCommand::Ner { file, json } => bail!(
+            "`kosum eval ner {}{}` is not available in this build yet",
+            file.display(),
+            if json { " --json" } else { "" }
+        ),
+    }
+}
+
+fn build_request(
+    task: Task,
+    common: &CommonArgs,
+    summary: Option<&SummaryArgs>,
+    keywords: &KeywordArgs,
+) -> anyhow::Result<Request> {
+    let sentence_mode = if common.sentences_per_line {
+        SentenceMode::PerLine
+    } else {
+        SentenceMode::Split
+    };
+    let fields = match task {
+        Task::Analyze(fields) => fields,
+        Task::Tokenize => Fields::SENTENCES,
+    };
+    let summary_length = summary.filter(|_| fields.summary).map(|args| {
+        if let Some(ratio) = args.ratio {
+            SummaryLength::Ratio(ratio)
+        } else if let Some(chars) = args.max_chars {
+            SummaryLength::MaxChars(chars)
+        } else {
+            SummaryLength::Sentences(args.sentences)
+        }
+    });
+    if let Some(idf) = &keywords.idf {
+        // PLUG-IN (lead): load the table written by `kosum idf build` with the
+        // keyword stage's IDF loader and put it into the request or config.
+        bail!("--idf {} is not available in this build yet", idf.display());
+    }
+    Ok(Request {
+        sentence_mode,
+        summary: summary_length,
+        keywords: fields.keywords.then_some(keywords.top),
+        entities: fields.entities,
+    })
+}
+
+fn load_analyzer(common: &CommonArgs) -> anyhow::Result<Analyzer> {
+    let mut extra_terms = Terms::default();
+    for path in &common.user_dict {
+        let bytes = std::fs::read(path)
+            .with_context(|| format!("--user-dict {}: cannot be read", path.display()))?;
+        let text =
+            normalize::decode(bytes).with_context(|| format!("--user-dict {}", path.display()))?;
+        let terms = Terms::parse(&path.display().to_string(), &text)
+            .with_context(|| format!("--user-dict {}", path.display()))?;
+        extra_terms.extend(&terms);
+    }
+    let config = AnalyzerConfig {
+        tokenizer: TokenizerConfig {
+            default_terms: !common.no_default_dict,
+            extra_terms,
+        },
+    };
+    Ok(Analyzer::new(&config)?)
+}
+
+/// Everything decided before the first document is read.
+struct Settings {
+    task: Task,
+    request: Request,
+    format: Format,
+    style: Style,
+    highlight: bool,
+    input_format: InputFormat,
+    /// Several documents (a folder, several inputs, a stream).
+    several: bool,
+    threads: usize,
+    quiet: bool,
+    id_field: String,
+    text_field: String,
+    inputs: Vec<Input>,
+    /// `-o DIR` and the result file of each input, in input order.
+    output_dir: Option<PathBuf>,
+}
+
+impl Settings {
+    fn new(
+        task: Task,
+        common: &CommonArgs,
+        request: Request,
+        highlight: bool,
+    ) -> anyhow::Result<Self> {
+        let globs = inputs::glob_set(&common.glob)?;
+        let jsonl_input = common.input_format == InputFormat::Jsonl;
+        let inputs = inputs::expand(&common.inputs, &globs, !jsonl_input);
+        let several = jsonl_input
+            || common.inputs.len() > 1
+            || common.inputs.iter().any(|path| path.is_dir());
+        if highlight && common.format.is_some_and(|f| f != FormatArg::Text) {
+            bail!(
+                "--highlight prints the article as text; it cannot be combined with --format other than text"
+            );
+        }
+        let stdout_is_terminal = io::stdout().is_terminal();
+        let format = match common.format {
+            _ if highlight => Format::Text,
+            Some(FormatArg::Text) => Format::Text,
+            Some(FormatArg::Json) if several && common.output.is_none() => Format::Jsonl,
+            Some(FormatArg::Json) if jsonl_input => Format::Jsonl,
+            Some(FormatArg::Json) => Format::Json,
+            Some(FormatArg::Jsonl) => Format::Jsonl,
+            Some(FormatArg::Tsv) => Format::Tsv,
+            Some(FormatArg::Markdown) => Format::Markdown,
+            None if common.output.is_some() && jsonl_input => Format::Jsonl,
+            None if common.output.is_some() => Format::Json,
+            None if stdout_is_terminal => Format::Text,
+            None if several => Format::Jsonl,
+            None => Format::Json,
+        };
+        let color = match common.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                common.output.is_none()
+                    && stdout_is_terminal
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        };
+        let style = Style {
+            color,
+            heading: several && common.output.is_none(),
+        };
+        if let Some(dir) = &common.output {
+            if dir.exists() && !dir.is_dir() {
+                bail!("-o {}: exists and is not a directory", dir.display());
+            }
+            check_output_names(&inputs, format)?;
+        }
+        let threads = match common.threads {
+            Some(n) => usize::from(n),
+            None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        };
+        Ok(Self {
+            task,
+            request,
+            format,
+            style,
+            highlight,
+            input_format: common.input_format,
+            several,
+            threads,
+            quiet: common.quiet,
+            id_field: common.id_field.clone(),
+            text_field: common.text_field.clone(),
+            inputs,
+            output_dir: common.output.clone(),
+        })
+    }
+
+    /// The result file of `input` below `dir`: its name plus the format's
+    /// extension (`a/b.txt` → `a/b.txt.json`), so names never collide.
+    fn output_path(&self, dir: &Path, input: &Input) -> PathBuf {
+        dir.join(output_file_name(&input.output_name, self.format))
+    }
+}
+
+fn output_file_name(name: &Path, format: Format) -> PathBuf {
+    let mut file = name.as_os_str().to_owned();
+    file.push(".");
+    file.push(format.extension());
+    PathBuf::from(file)
+}
+
+/// Two inputs writing the same result file (the same relative path under
+/// two folders) would overwrite each other: refuse before starting.
+fn check_output_names(inputs: &[Input], format: Format) -> anyhow::Result<()> {
+    let mut seen = std::collections::HashMap::new();
+    for input in inputs {
+        let name = output_file_name(&input.output_name, format);
+        if let Some(other) = seen.insert(name.clone(), &input.id) {
+            bail!(
+                "-o: {} and {} would both be written to {}; run them separately",
+                other,
+                input.id,
+                name.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// One unit of work: a whole document, or one line of a JSONL stream.
+enum Job {
+    Document { input: usize },
+    Line { input: usize, line: LineRead },
+}
+
+/// A JSONL line as read, or why it could not be.
+enum LineRead {
+    Bytes { number: usize, bytes: Vec<u8> },
+    Failed(String),
+}
+
+/// A finished job: its rendered output and what to say on stderr.
+struct Outcome {
+    input: usize,
+    bytes: Vec<u8>,
+    /// How stderr names the document: its id, or for a JSONL line where it
+    /// is (`INPUT:LINE`, with the id when the line has one).
+    label: String,
+    error: Option<String>,
+    warning: Option<String>,
+}
+
+fn execute(analyzer: &Analyzer, settings: &Settings) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    if let Some(dir) = &settings.output_dir {
+        std::fs::create_dir_all(dir).with_context(|| format!("-o {}", dir.display()))?;
+    }
+    if settings
+        .inputs
+        .iter()
+        .any(|input| matches!(input.source, Source::Stdin))
+        && io::stdin().is_terminal()
+        && !settings.quiet
+    {
+        let _ = writeln!(
+            io::stderr(),
+            "kosum: reading from the terminal: paste the text, then press Ctrl-D (Ctrl-Z Enter on Windows)"
+        );
+    }
+    let progress = progress_bar(settings);
+    let mut sink = Sink::new();
+    let mut documents = 0usize;
+    let mut failures = 0usize;
+    let work = |job: Job| process(analyzer, settings, job);
+    let on_panic = |message: String| Outcome {
+        input: usize::MAX,
+        bytes: Vec::new(),
+        label: String::new(),
+        error: Some(format!(
+            "internal error (please report this bug): {message}"
+        )),
+        warning: None,
+    };
+    let write = |outcome: Outcome| {
+        documents += 1;
+        progress.inc(1);
+        let report = |kind: &str, message: &str| {
+            progress.suspend(|| {
+                let _ = writeln!(io::stderr(), "kosum: {kind}{}: {message}", outcome.label);
+            });
+        };
+        if let Some(error) = &outcome.error {
+            failures += 1;
+            report("", error);
+        }
+        if let Some(warning) = &outcome.warning
+            && !settings.quiet
+        {
+            report("warning: ", warning);
+        }
+        match sink.write(settings, &outcome) {
+            Ok(()) => Flow::Continue,
+            Err(err) => {
+                sink.failed = Some(err);
+                Flow::Stop
+            }
+        }
+    };
+    let jobs: Box<dyn Iterator<Item = Job> + Send + '_> = match settings.input_format {
+        InputFormat::Text => {
+            Box::new((0..settings.inputs.len()).map(|input| Job::Document { input }))
+        }
+        InputFormat::Jsonl => Box::new(LineJobs::new(&settings.inputs)),
+    };
+    pipeline::run_ordered(settings.threads, jobs, work, on_panic, write)?;
+    progress.finish_and_clear();
+    match sink.finish(settings) {
+        Ok(()) => {}
+        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
+        Err(err) => bail!("writing results: {err}"),
+    }
+    if !settings.quiet && (settings.several || failures > 0 || settings.output_dir.is_some()) {
+        let _ = writeln!(
+            io::stderr(),
+            "kosum: {documents} document{}, {failures} failed, {:.2} s",
+            if documents == 1 { "" } else { "s" },
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(if failures > 0 {
+        ExitCode::from(EXIT_FAILURES)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn progress_bar(settings: &Settings) -> ProgressBar {
+    // Results printed to the same terminal would tear the bar apart.
+    let results_on_terminal = settings.output_dir.is_none() && io::stdout().is_terminal();
+    if settings.quiet || !settings.several || !io::stderr().is_terminal() || results_on_terminal {
+        return ProgressBar::hidden();
+    }
+    let bar = match settings.input_format {
+        InputFormat::Text => ProgressBar::new(settings.inputs.len() as u64).with_style(
+            ProgressStyle::with_template("{bar:40} {pos}/{len} documents, {per_sec}, ETA {eta}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ),
+        InputFormat::Jsonl => ProgressBar::new_spinner().with_style(
+            ProgressStyle::with_template("{spinner} {pos} lines, {per_sec}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        ),
+    };
+    bar.set_draw_target(ProgressDrawTarget::stderr());
+    bar
+}
+
+/// The JSONL lines of all inputs, in order, read lazily.
+struct LineJobs<'a> {
+    inputs: &'a [Input],
+    next_input: usize,
+    current: Option<(usize, Box<dyn BufRead + Send>, usize)>,
+}
+
+impl<'a> LineJobs<'a> {
+    fn new(inputs: &'a [Input]) -> Self {
+        Self {
+            inputs,
+            next_input: 0,
+            current: None,
+        }
+    }
+}
+
+impl Iterator for LineJobs<'_> {
+    type Item = Job;
+
+    fn next(&mut self) -> Option<Job> {
+        loop {
+            if let Some((input, reader, number)) = &mut self.current {
+                let mut bytes = Vec::new();
+                match reader.read_until(b'\n', &mut bytes) {
+                    Ok(0) => self.current = None,
+                    Ok(_) => {
+                        *number += 1;
+                        return Some(Job::Line {
+                            input: *input,
+                            line: LineRead::Bytes {
+                                number: *number,
+                                bytes,
+                            },
+                        });
+                    }
+                    Err(err) => {
+                        let input = *input;
+                        self.current = None;
+                        return Some(Job::Line {
+                            input,
+                            line: LineRead::Failed(format!("reading stopped: {err}")),
+                        });
+                    }
+                }
+                continue;
+            }
+            let input = self.next_input;
+            let source = &self.inputs.get(input)?.source;
+            self.next_input += 1;
+            match inputs::open_lines(source) {
+                Ok(reader) => self.current = Some((input, reader, 0)),
+                Err(message) => {
+                    return Some(Job::Line {
+                        input,
+                        line: LineRead::Failed(message),
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// Analyses one job and renders its result.
+fn process(analyzer: &Analyzer, settings: &Settings, job: Job) -> Outcome {
+    match job {
+        Job::Document { input } => {
+            let id = settings.inputs[input].id.clone();
+            let text = inputs::read_all(&settings.inputs[input].source)
+                .and_then(|bytes| normalize::decode(bytes).map_err(|err| err.to_string()));
+            match text {
+                Ok(text) => render(analyzer, settings, input, id, &text),
+                Err(message) => failure(settings, input, id, message),
+            }
+        }
+        Job::Line { input, line } => {
+            let source_id = &settings.inputs[input].id;
+            match line {
+                LineRead::Failed(message) => failure(settings, input, source_id.clone(), message),
+                LineRead::Bytes { number, bytes } => {
+                    let location = format!("{source_id}:{number}");
+                    let (id, mut outcome) = match parse_line(settings, bytes, number) {
+                        Ok((id, text)) => {
+                            let outcome = render(
+                                analyzer,
+                                settings,
+                                input,
+                                id.clone().unwrap_or_else(|| location.clone()),
+                                &text,
+                            );
+                            (id, outcome)
+                        }
+                        Err((id, message)) => {
+                            let outcome = failure(
+                                settings,
+                                input,
+                                id.clone().unwrap_or_else(|| location.clone()),
+                                message,
+                            );
+                            (id, outcome)
+                        }
+                    };
+                    outcome.label = match id {
+                        Some(id) => format!("{location} (id {id})"),
+                        None => location,
+                    };
+                    outcome
+                }
+            }
+        }
+    }
+}
+
+type ParsedLine = (Option<String>, String);
+
+/// Reads `{"id": ..., "text": ...}` from one JSONL line. On failure, returns
+/// the id if it could be found, and the problem.
+fn parse_line(
+    settings: &Settings,
+    mut bytes: Vec<u8>,
+    number: usize,
+) -> Result<ParsedLine, (Option<String>, String)> {
+    while bytes.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+        bytes.pop();
+    }
+    if number == 1 && bytes.starts_with("\u{FEFF}".as_bytes()) {
+        bytes.drain(..3);
+    }
+    let line = String::from_utf8(bytes).map_err(|_| (None, "not valid UTF-8".to_string()))?;
+    if line.trim().is_empty() {
+        return Err((None, "blank line, expected a JSON object".to_string()));
+    }
+    let value: serde_json::Value =
+        serde_json::from_str(&line).map_err(|err| (None, format!("not JSON ({err})")))?;
+    let serde_json::Value::Object(mut object) = value else {
+        return Err((None, "expected a JSON object".to_string()));
+    };
+    let id = match object.remove(&settings.id_field) {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(id)) => Some(id),
+        Some(other) => Some(other.to_string()),
+    };
+    match object.remove(&settings.text_field) {
+        Some(serde_json::Value::String(text)) => Ok((id, text)),
+        Some(_) => Err((
+            id,
+            format!("field \"{}\" is not a string", settings.text_field),
+        )),
+        None => Err((id, format!("no \"{}\" field", settings.text_field))),
+    }
+}
+
+fn render(
+    analyzer: &Analyzer,
+    settings: &Settings,
+    input: usize,
+    id: String,
+    text: &str,
+) -> Outcome {
+    let mut bytes = Vec::new();
+    let warning = text
+        .trim()
+        .is_empty()
+        .then(|| "empty document (no text); its result is empty".to_string());
+    // A bug in a stage must cost this document only, never the batch.
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        render_into(analyzer, settings, &id, text, &mut bytes)
+    }));
+    match result {
+        Ok(Ok(())) => Outcome {
+            input,
+            bytes,
+            label: id,
+            error: None,
+            warning,
+        },
+        Ok(Err(err)) => failure(settings, input, id, err.to_string()),
+        Err(panic) => failure(
+            settings,
+            input,
+            id,
+            format!(
+                "internal error (please report this bug): {}",
+                pipeline::panic_message(&panic)
+            ),
+        ),
+    }
+}
+
+fn render_into(
+    analyzer: &Analyzer,
+    settings: &Settings,
+    id: &str,
+    text: &str,
+    bytes: &mut Vec<u8>,
+) -> kosum::Result<()> {
+    let (format, style) = (settings.format, settings.style);
+    let written = match settings.task {
+        Task::Tokenize => {
+            let morphemes = analyzer.tokenizer().tokenize(text)?;
+            let report = TokenReport::from_morphemes(id, text, &morphemes);
+            output::write_tokens(bytes, &report, format, style)
+        }
+        Task::Analyze(fields) => {
+            let analysis = analyzer.analyze(text, &settings.request)?;
+            if settings.highlight {
+                output::write_highlight(bytes, id, &analysis, style)
+            } else {
+                let report = DocumentReport::from_analysis(id, &analysis, fields);
+                output::write_report(bytes, &report, format, style)
+            }
+        }
+    };
+    write_in_memory(written);
+    Ok(())
+}
+
+/// Rendering into a `Vec<u8>` cannot fail; this documents that the result is
+/// intentionally dropped.
+fn write_in_memory(result: io::Result<()>) {
+    debug_assert!(result.is_ok());
+}
+
+fn failure(settings: &Settings, input: usize, id: String, message: String) -> Outcome {
+    let mut bytes = Vec::new();
+    let style = settings.style;
+    let written = match settings.task {
+        Task::Tokenize => output::write_tokens(
+            &mut bytes,
+            &TokenReport::failure(&id, &message),
+            settings.format,
+            style,
+        ),
+        Task::Analyze(fields) => output::write_report(
+            &mut bytes,
+            &DocumentReport::failure(&id, &message, fields),
+            settings.format,
+            style,
+        ),
+    };
+    write_in_memory(written);
+    Outcome {
+        input,
+        bytes,
+        label: id,
+        error: Some(message),
+        warning: None,
+    }
+}
+
+/// Where results go: stdout, or one file per input below `-o DIR`, each
+/// written to a temporary file in its final folder and renamed into place
+/// when complete.
+struct Sink {
+    stdout: io::BufWriter<io::Stdout>,
+    wrote_header: bool,
+    /// The result file being written: its input and temporary file.
+    open_file: Option<(usize, tempfile::NamedTempFile)>,
+    /// The first write error; the run stops at it.
+    failed: Option<io::Error>,
+}
+
+impl Sink {
+    fn new() -> Self {
+        Self {
+            stdout: io::BufWriter::new(io::stdout()),
+            wrote_header: false,
+            open_file: None,
+            failed: None,
+        }
+    }
+
+    fn header(settings: &Settings) -> &'static [u8] {
+        match (settings.format, settings.task) {
+            (Format::Tsv, Task::Tokenize) => output::TOKEN_TSV_HEADER.as_bytes(),
+            (Format::Tsv, Task::Analyze(_)) => output::TSV_HEADER.as_bytes(),
+            _ => b"",
+        }
+    }
+
+    fn write(&mut self, settings: &Settings, outcome: &Outcome) -> io::Result<()> {
+        let Some(dir) = &settings.output_dir else {
+            if !self.wrote_header {
+                self.stdout.write_all(Self::header(settings))?;
+                self.wrote_header = true;
+            }
+            self.stdout.write_all(&outcome.bytes)?;
+            return self.stdout.flush();
+        };
+        // A panicked job has no input: its message was reported on stderr.
+        if outcome.input == usize::MAX {
+            return Ok(());
+        }
+        if self
+            .open_file
+            .as_ref()
+            .is_some_and(|(input, _)| *input != outcome.input)
+        {
+            self.close_file(settings)?;
+        }
+        if self.open_file.is_none() {
+            let path = settings.output_path(dir, &settings.inputs[outcome.input]);
+            let folder = path.parent().unwrap_or(dir);
+            std::fs::create_dir_all(folder)?;
+            let mut builder = tempfile::Builder::new();
+            builder.prefix(".kosum-").suffix(".part");
+            // Result files get the usual permissions, not a temporary
+            // file's private ones.
+            #[cfg(unix)]
+            builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+            let mut file = builder.tempfile_in(folder)?;
+            file.write_all(Self::header(settings))?;
+            self.open_file = Some((outcome.input, file));
+        }
+        if let Some((_, file)) = &mut self.open_file {
+            file.write_all(&outcome.bytes)?;
+        }
+        Ok(())
+    }
+
+    /// Renames the finished result file into place.
+    fn close_file(&mut self, settings: &Settings) -> io::Result<()> {
+        let (Some(dir), Some((input, file))) = (&settings.output_dir, self.open_file.take()) else {
+            return Ok(());
+        };
+        let path = settings.output_path(dir, &settings.inputs[input]);
+        file.as_file().sync_data()?;
+        file.persist(&path).map_err(|err| err.error)?;
+        Ok(())
+    }
+
+    fn finish(&mut self, settings: &Settings) -> io::Result<()> {
+        if let Some(err) = self.failed.take() {
+            return Err(err);
+        }
+        self.close_file(settings)?;
+        self.stdout.flush()
+    }
+}
