@@ -1,27 +1,28 @@
-//! Morphological analysis: lindera over mecab-ko-dic, which the build script
-//! decompiles, rebuilds and embeds in the binary, plus kosum's tech-term user
-//! dictionary (`dict/terms.tsv`) so that names such as 마이크로소프트 or 오픈AI
-//! stay single tokens.
+//! Morphological analysis: mecab-ko-dic (which the build script decompiles,
+//! rebuilds for lindera and embeds in the binary) searched the way MeCab-ko
+//! searches it (see [`lattice`]), plus kosum's tech-term user dictionary
+//! (`dict/terms.tsv`) so that names such as 마이크로소프트 or 오픈AI stay single
+//! tokens.
 //!
 //! The analysis runs on [`crate::normalize::analysis_view`] of the text, which
 //! has the same byte layout as the input, so every [`Morpheme`] carries byte
 //! and char offsets into the document exactly as it was read.
 
-use std::borrow::Cow;
-use std::collections::HashMap;
-use std::fmt::Write as _;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
-use lindera::dictionary::{Dictionary, UserDictionary};
-use lindera::mode::Mode;
-use lindera::segmenter::Segmenter;
-use lindera_dictionary::builder::DictionaryBuilder;
+use lindera::dictionary::Dictionary;
 use lindera_dictionary::loader::DictionaryLoader;
-use lindera_dictionary::viterbi::Lattice;
 
+use crate::entities::EntityType;
 use crate::error::{Error, Result};
 use crate::normalize::{CharCounter, analysis_view};
 use crate::resources::{Term, TermPos, Terms, is_hangul_syllable};
+
+mod lattice;
+
+pub use lattice::Scratch;
+use lattice::{Lattice, NodeWord, PathWord, UserEntry};
 
 mod embedded {
     lindera_dictionary::embedded_dictionary!("/ko-dic", KoDicLoader);
@@ -271,71 +272,149 @@ impl TokenizerConfig {
     }
 }
 
-/// A ready-to-use morphological analyser. Cheap to share between threads
-/// (`&Tokenizer` is `Sync`); each call allocates its own lattice.
+/// A ready-to-use morphological analyser. Share it between threads freely
+/// (`&Tokenizer` is `Sync`); [`Scratch`] is the per-thread working memory.
 pub struct Tokenizer {
-    segmenter: Segmenter,
+    dictionary: Dictionary,
+    lattice: Lattice,
+    /// The user-dictionary terms, indexed by [`UserEntry::term`].
+    user_terms: Vec<Term>,
 }
 
 impl Tokenizer {
     /// Loads the embedded dictionary and compiles the user dictionary.
     pub fn new(config: &TokenizerConfig) -> Result<Self> {
         let dictionary = system_dictionary()?;
-        let user_dictionary = build_user_dictionary(&dictionary, &config.terms())?;
-        let segmenter = Segmenter::new(Mode::Normal, dictionary, user_dictionary);
-        Ok(Self { segmenter })
+        let mut user_terms = Vec::new();
+        let mut entries = Vec::new();
+        let mut seen = HashSet::new();
+        for term in config
+            .terms()
+            .iter()
+            .filter(|term| term.is_tokenizer_entry())
+        {
+            if !seen.insert(term.surface.clone()) {
+                continue;
+            }
+            let ids = user_context_ids(term).ok_or_else(|| {
+                Error::UserDictionary(format!(
+                    "no context ids for {} {:?}; the dictionary build is incomplete, rebuild kosum",
+                    term.pos.tag(),
+                    term.surface
+                ))
+            })?;
+            entries.push(UserEntry {
+                surface: term.surface.chars().collect(),
+                left_id: ids.left,
+                right_id: ids.right,
+                cost: (ids.cost + USER_ENTRY_COST).clamp(i16::MIN as i32, i16::MAX as i32) as i16,
+                term: user_terms.len() as u32,
+            });
+            user_terms.push(term.clone());
+        }
+        let lattice = Lattice::new(&dictionary, entries);
+        Ok(Self {
+            dictionary,
+            lattice,
+            user_terms,
+        })
     }
 
     /// Analyses `text` into morphemes with offsets into `text`.
     pub fn tokenize(&self, text: &str) -> Result<Vec<Morpheme>> {
-        let mut lattice = Lattice::default();
-        self.tokenize_with(text, &mut lattice)
+        self.tokenize_with(text, &mut Scratch::default())
     }
 
-    /// Like [`Tokenizer::tokenize`], reusing a caller-owned lattice (a
+    /// Like [`Tokenizer::tokenize`], reusing a caller-owned scratch space (a
     /// per-thread worker keeps one to avoid reallocating it per document).
-    pub fn tokenize_with(&self, text: &str, lattice: &mut Lattice) -> Result<Vec<Morpheme>> {
+    pub fn tokenize_with(&self, text: &str, scratch: &mut Scratch) -> Result<Vec<Morpheme>> {
         let view = analysis_view(text);
-        let tokens = self
-            .segmenter
-            .segment_with_lattice(Cow::Borrowed(view.as_ref()), lattice)
-            .map_err(|err| Error::Tokenize(err.to_string()))?;
+        let mut morphemes = Vec::with_capacity(text.len() / 4);
+        let mut path = Vec::new();
+        let mut line_byte = 0;
+        let mut char_bytes: Vec<usize> = Vec::new();
+        // Char offsets are counted in the input, not the view: a replaced
+        // invisible character is one char there but several in the view.
         let mut chars = CharCounter::new(text);
-        let mut morphemes = Vec::with_capacity(tokens.len());
-        for mut token in tokens {
-            let origin = if token.word_id.is_unknown() {
-                Origin::Unknown
-            } else if token.word_id.is_system() {
-                Origin::System
-            } else {
-                Origin::User
-            };
-            let (byte_start, byte_end) = (token.byte_start, token.byte_end);
-            let details = token.details();
-            let field = |index: usize| details.get(index).copied().filter(|value| *value != "*");
-            let tag = field(0).unwrap_or("UNKNOWN").to_string();
-            let mut parts = tag.split('+');
-            let pos = Pos::from_tag(parts.next().unwrap_or(""));
-            let last_pos = parts.next_back().map_or(pos, Pos::from_tag);
-            let semantic = field(1).map(str::to_string);
-            let expression = field(7).map(str::to_string);
-            let start = chars.char_offset(byte_start);
-            let end = chars.char_offset(byte_end);
-            morphemes.push(Morpheme {
-                start,
-                end,
-                byte_start,
-                byte_end,
-                tag,
-                pos,
-                last_pos,
-                semantic,
-                expression,
-                origin,
-            });
+        for line in view.split('\n') {
+            path.clear();
+            self.lattice
+                .analyse_line(&self.dictionary, line, scratch, &mut path);
+            char_bytes.clear();
+            char_bytes.extend(line.char_indices().map(|(byte, _)| byte));
+            char_bytes.push(line.len());
+            for word in &path {
+                let byte_start = line_byte + char_bytes[word.start];
+                let byte_end = line_byte + char_bytes[word.end];
+                let start = chars.char_offset(byte_start);
+                let end = chars.char_offset(byte_end);
+                morphemes.push(self.morpheme(word, byte_start, byte_end, start, end));
+            }
+            line_byte += line.len() + 1;
         }
         Ok(morphemes)
     }
+
+    fn morpheme(
+        &self,
+        word: &PathWord,
+        byte_start: usize,
+        byte_end: usize,
+        start: usize,
+        end: usize,
+    ) -> Morpheme {
+        let (origin, tag, semantic, expression) = match word.word {
+            NodeWord::User(index) => {
+                let term = &self.user_terms[self.lattice.user_entry(index).term as usize];
+                (Origin::User, term.pos.tag().to_string(), None, None)
+            }
+            NodeWord::System(id) => {
+                let fields = self.dictionary.word_details_iter(id as usize);
+                let (tag, semantic, expression) = details(fields);
+                (Origin::System, tag, semantic, expression)
+            }
+            NodeWord::Unknown(id) => {
+                let (tag, semantic, expression) =
+                    match self.dictionary.unknown_dictionary.word_details_iter(id) {
+                        Some(fields) => details(fields),
+                        None => ("UNKNOWN".to_string(), None, None),
+                    };
+                (Origin::Unknown, tag, semantic, expression)
+            }
+        };
+        let mut parts = tag.split('+');
+        let pos = Pos::from_tag(parts.next().unwrap_or(""));
+        let last_pos = parts.next_back().map_or(pos, Pos::from_tag);
+        Morpheme {
+            start,
+            end,
+            byte_start,
+            byte_end,
+            tag,
+            pos,
+            last_pos,
+            semantic,
+            expression,
+            origin,
+        }
+    }
+}
+
+/// Tag, semantic class and expression from a mecab-ko-dic feature list
+/// (POS, semantic, final consonant, reading, type, first, last, expression).
+fn details<'a>(fields: impl Iterator<Item = &'a str>) -> (String, Option<String>, Option<String>) {
+    let mut tag = String::from("UNKNOWN");
+    let mut semantic = None;
+    let mut expression = None;
+    for (index, value) in fields.enumerate() {
+        match index {
+            0 => tag = value.to_string(),
+            1 if value != "*" => semantic = Some(value.to_string()),
+            7 if value != "*" => expression = Some(value.to_string()),
+            _ => {}
+        }
+    }
+    (tag, semantic, expression)
 }
 
 /// The embedded mecab-ko-dic, loaded once (the data is not copied).
@@ -394,64 +473,29 @@ fn has_final_consonant(last: char) -> bool {
     if is_hangul_syllable(last) {
         return !(last as u32 - 0xAC00).is_multiple_of(28);
     }
-    match last.to_ascii_uppercase() {
+    matches!(
+        last.to_ascii_uppercase(),
         // 엘, 엠, 엔, 알; 일, 삼, 육, 칠, 팔, 영
-        'L' | 'M' | 'N' | 'R' | '1' | '3' | '6' | '7' | '8' | '0' => true,
-        _ => false,
-    }
+        'L' | 'M' | 'N' | 'R' | '1' | '3' | '6' | '7' | '8' | '0'
+    )
 }
 
-/// One user-dictionary row in ko-dic's detailed 12-column CSV form.
-fn user_dictionary_row(term: &Term) -> Option<String> {
+/// The context ids and cost a user-dictionary term gets: those of ordinary
+/// dictionary words of its class, made cheaper by [`USER_ENTRY_COST`].
+fn user_context_ids(term: &Term) -> Option<ContextIds> {
     let tag = term.pos.tag();
     let semantic = match (term.pos, term.entity) {
-        (TermPos::ProperNoun, Some(crate::entities::EntityType::Person)) => "인명",
-        (TermPos::ProperNoun, Some(crate::entities::EntityType::Location)) => "지명",
+        (TermPos::ProperNoun, Some(EntityType::Person)) => "인명",
+        (TermPos::ProperNoun, Some(EntityType::Location)) => "지명",
         _ => "*",
     };
     let last = term.surface.chars().last()?;
     let jongseong = if has_final_consonant(last) { "T" } else { "F" };
     let table = context_ids();
-    let ids = table
+    table
         .get(&(tag.into(), semantic.into(), jongseong.into()))
-        .or_else(|| table.get(&(tag.into(), "*".into(), jongseong.into())))?;
-    let cost = (ids.cost + USER_ENTRY_COST).clamp(i16::MIN as i32, i16::MAX as i32);
-    let surface = term.surface.replace('"', "");
-    let mut row = String::new();
-    let _ = write!(
-        row,
-        "\"{surface}\",{},{},{cost},{tag},{semantic},{jongseong},\"{surface}\",*,*,*,*",
-        ids.left, ids.right
-    );
-    Some(row)
-}
-
-/// Compiles the tokenizer entries of `terms` into a lindera user dictionary.
-fn build_user_dictionary(dictionary: &Dictionary, terms: &Terms) -> Result<Option<UserDictionary>> {
-    let mut csv = String::new();
-    let mut seen = std::collections::HashSet::new();
-    for term in terms.iter().filter(|term| term.is_tokenizer_entry()) {
-        if !seen.insert(term.surface.as_str()) {
-            continue;
-        }
-        let row = user_dictionary_row(term).ok_or_else(|| {
-            Error::UserDictionary(format!(
-                "no context ids for {} {:?}; the dictionary build is incomplete, rebuild kosum",
-                term.pos.tag(),
-                term.surface
-            ))
-        })?;
-        csv.push_str(&row);
-        csv.push('\n');
-    }
-    if csv.is_empty() {
-        return Ok(None);
-    }
-    let builder = DictionaryBuilder::new(dictionary.metadata.as_ref().clone());
-    builder
-        .build_user_dict_from_reader(csv.as_bytes())
-        .map(Some)
-        .map_err(|err| Error::UserDictionary(err.to_string()))
+        .or_else(|| table.get(&(tag.into(), "*".into(), jongseong.into())))
+        .copied()
 }
 
 #[cfg(test)]
@@ -488,7 +532,7 @@ mod tests {
                 p("에", "JKB"),
                 p("1", "SN"),
                 p("억", "NR"),
-                p("달러", "NNG"),
+                p("달러", "NNBC"),
                 p("를", "JKO"),
                 p("투자", "NNG"),
                 p("했", "XSV+EP"),
@@ -536,6 +580,42 @@ mod tests {
             morphemes
                 .iter()
                 .all(|m| !m.surface(text).contains('\u{200B}'))
+        );
+    }
+
+    #[test]
+    fn words_across_a_space_connect_as_in_mecab_ko() {
+        // lindera's own lattice reads 수 here as NNG and 있 as VA, because it
+        // routes the connection through a SPACE node; MeCab-ko (and kosum)
+        // connect 알 and 수 directly and penalise a particle after a space.
+        assert_eq!(
+            pairs("비교해보면 알 수 있다.", tokenizer()),
+            vec![
+                p("비교", "NNG"),
+                p("해", "XSV+EC"),
+                p("보", "VX"),
+                p("면", "EC"),
+                p("알", "VV+ETM"),
+                p("수", "NNB"),
+                p("있", "VV"),
+                p("다", "EF"),
+                p(".", "SF"),
+            ]
+        );
+    }
+
+    #[test]
+    fn every_line_is_analysed_and_long_lines_are_cut_safely() {
+        let line = "클라우드 인프라를 늘렸다 ".repeat(800);
+        let text = format!("첫 줄이다.\n\n{line}\n끝.");
+        let morphemes = tokenizer().tokenize(&text).unwrap();
+        let covered: String = morphemes.iter().map(|m| m.surface(&text)).collect();
+        let expected: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        assert_eq!(covered, expected);
+        assert!(
+            morphemes
+                .windows(2)
+                .all(|w| w[0].byte_end <= w[1].byte_start)
         );
     }
 

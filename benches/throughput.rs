@@ -1,0 +1,134 @@
+//! kosum's speed figures, printed (not asserted): dictionary load, raw
+//! tokenization throughput, and analysis throughput, on `samples/` and, when
+//! present, the shared evaluation corpus. Run with `cargo bench --bench
+//! throughput`; the README quotes its output.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use kosum::analysis::{Analyzer, AnalyzerConfig, Request};
+use kosum::tokenize::{Tokenizer, TokenizerConfig};
+
+/// CPU time of the calling thread: the figure that stays honest on a busy
+/// machine (wall time would count other processes' turns).
+fn thread_cpu_time() -> Duration {
+    let mut now = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime only writes the timespec we pass.
+    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut now) };
+    Duration::new(now.tv_sec as u64, now.tv_nsec as u32)
+}
+
+/// Runs `work` over `texts` repeatedly for at least `minimum` of CPU time and
+/// returns MB/s per core.
+fn throughput(texts: &[String], minimum: Duration, mut work: impl FnMut(&str)) -> f64 {
+    let bytes: usize = texts.iter().map(String::len).sum();
+    let started = thread_cpu_time();
+    let mut rounds = 0usize;
+    while rounds == 0 || thread_cpu_time() - started < minimum {
+        for text in texts {
+            work(text);
+        }
+        rounds += 1;
+    }
+    (bytes * rounds) as f64 / (thread_cpu_time() - started).as_secs_f64() / 1e6
+}
+
+fn read_texts(paths: &[PathBuf]) -> Vec<String> {
+    paths
+        .iter()
+        .filter_map(|path| std::fs::read_to_string(path).ok())
+        .collect()
+}
+
+fn files_in(dir: &Path, extension: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+                .filter(|path| path.extension().is_some_and(|ext| ext == extension))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+/// The shared corpus's texts: the seed article, the sentence-split gold
+/// (lines joined) and the summarization articles (sentences joined).
+fn corpus_texts(shared: &Path) -> Vec<String> {
+    let corpus = shared.join("corpus");
+    let mut texts = read_texts(&files_in(&corpus.join("seed"), "txt"));
+    texts.extend(
+        read_texts(&files_in(&corpus.join("sentence-split"), "txt"))
+            .into_iter()
+            .map(|text| text.replace('\n', "")),
+    );
+    if let Ok(jsonl) = std::fs::read_to_string(corpus.join("summarization/dev.jsonl")) {
+        for line in jsonl.lines() {
+            if let Ok(value) = serde_json::from_str::<serde_json::Value>(line)
+                && let Some(sentences) = value["sentences"].as_array()
+            {
+                let joined: Vec<&str> = sentences.iter().filter_map(|s| s.as_str()).collect();
+                texts.push(joined.join("\n"));
+            }
+        }
+    }
+    texts
+}
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let minimum = Duration::from_secs(2);
+
+    let started = thread_cpu_time();
+    let tokenizer = Tokenizer::new(&TokenizerConfig::default()).expect("tokenizer");
+    println!(
+        "dictionary load + user dictionary: {:.1} ms CPU",
+        (thread_cpu_time() - started).as_secs_f64() * 1e3
+    );
+    let started = thread_cpu_time();
+    let analyzer = Analyzer::new(&AnalyzerConfig::default()).expect("analyzer");
+    println!(
+        "analyzer (second load, dictionary shared): {:.1} ms CPU",
+        (thread_cpu_time() - started).as_secs_f64() * 1e3
+    );
+    let plain = Tokenizer::new(&TokenizerConfig {
+        default_terms: false,
+        extra_terms: Default::default(),
+    })
+    .expect("tokenizer");
+
+    let mut sets = vec![(
+        "samples/",
+        read_texts(&files_in(&root.join("samples"), "txt")),
+    )];
+    let shared = root.join("../shared");
+    if shared.is_dir() {
+        sets.push(("../shared/corpus", corpus_texts(&shared)));
+    } else {
+        println!("(../shared absent: corpus figures skipped)");
+    }
+    let request = Request::default();
+    for (name, texts) in &sets {
+        let bytes: usize = texts.iter().map(String::len).sum();
+        let tokenize = throughput(texts, minimum, |text| {
+            tokenizer.tokenize(text).expect("tokenize");
+        });
+        let plain_tokenize = throughput(texts, minimum, |text| {
+            plain.tokenize(text).expect("tokenize");
+        });
+        println!("{name}: tokenize without our terms {plain_tokenize:.2} MB/s");
+        let analyze = throughput(texts, minimum, |text| {
+            analyzer.analyze(text, &request).expect("analyze");
+        });
+        println!(
+            "{name}: {} texts, {:.1} KB | tokenize {tokenize:.2} MB/s | full analysis {analyze:.2} MB/s ({:.0}% of tokenization), one core",
+            texts.len(),
+            bytes as f64 / 1e3,
+            100.0 * analyze / tokenize
+        );
+    }
+}

@@ -1,0 +1,431 @@
+//! A MeCab-ko style Viterbi search over lindera's mecab-ko-dic structures.
+//!
+//! lindera's own lattice turns every whitespace character into a `SPACE`
+//! node with its own connection costs, so the word before a space and the
+//! word after it are never connected directly. Korean text has a space after
+//! almost every 어절, and the costs through that `SPACE` node changed a third
+//! of all sentence analyses compared with MeCab-ko on the same dictionary
+//! (수/NNB became 수/NNG, 지/NNB became 지/VX, …). This search follows
+//! MeCab-ko instead: whitespace is skipped, the words on both sides are
+//! connected directly, and a candidate that starts right after whitespace
+//! pays mecab-ko-dic's left-space penalty (so a particle or ending is not
+//! chosen across a space). Each line is analysed as one sentence, like MeCab
+//! reading line by line.
+//!
+//! It reads only lindera's public dictionary structures: the prefix
+//! dictionary's common-prefix search, the character definitions, the
+//! unknown-word dictionary and the connection matrix.
+
+use std::sync::atomic::{AtomicU8, Ordering};
+
+use lindera::dictionary::Dictionary;
+use lindera_dictionary::dictionary::character_definition::CategoryId;
+
+/// Bytes of one serialized lexicon entry in lindera 6.2's prefix dictionary:
+/// u32 word id, i16 cost, u16 left id, u16 right id (little endian). The
+/// lindera version is pinned exactly, and the tokenizer tests fail if this
+/// layout ever changes.
+const ENTRY_LEN: usize = 10;
+
+/// No mecab-ko-dic entry is longer than this many chars; bounding the
+/// prefix search keeps it linear in the line length.
+const MAX_WORD_CHARS: usize = 64;
+
+/// MeCab's default cap on grouping unknown characters of one class.
+const MAX_GROUPING: usize = 24;
+
+/// Lines longer than this many chars are analysed in pieces cut at a space
+/// (or, failing that, anywhere), which bounds the lattice's memory.
+const MAX_PIECE_CHARS: usize = 4096;
+
+/// What a lattice node is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NodeWord {
+    System(u32),
+    Unknown(u32),
+    User(u32),
+}
+
+/// A user-dictionary entry, matched by its surface.
+#[derive(Debug, Clone)]
+pub struct UserEntry {
+    pub surface: Vec<char>,
+    pub left_id: u16,
+    pub right_id: u16,
+    pub cost: i16,
+    /// Index of the term this entry came from.
+    pub term: u32,
+}
+
+/// One word of the best path: char offsets within the analysed line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PathWord {
+    pub start: usize,
+    pub end: usize,
+    pub word: NodeWord,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Node {
+    start: u32,
+    end: u32,
+    right_id: u16,
+    word: NodeWord,
+    best: i32,
+    previous: u32,
+}
+
+/// The search, with the per-word penalty cache it fills as it goes.
+pub struct Lattice {
+    /// Penalty rule per system word id: 0 = not looked up yet, 1 = none,
+    /// r + 2 = rule r. Filled lazily (reading every word's part of speech up
+    /// front would cost about 100 ms at start-up).
+    system_penalty: Vec<AtomicU8>,
+    rule_costs: Vec<i32>,
+    rule_tags: Vec<(String, u8)>,
+    user_entries: Vec<UserEntry>,
+    /// User entries by first char, indices into `user_entries`.
+    user_index: std::collections::HashMap<char, Vec<u32>>,
+    space_category: Option<CategoryId>,
+}
+
+/// Per-call scratch space.
+#[derive(Default)]
+pub struct Scratch {
+    nodes: Vec<Node>,
+    ends: Vec<Vec<u32>>,
+    chars: Vec<char>,
+    categories: Vec<u64>,
+}
+
+impl Lattice {
+    pub fn new(dictionary: &Dictionary, user_entries: Vec<UserEntry>) -> Self {
+        let mut rule_costs = Vec::new();
+        let mut rule_tags = Vec::new();
+        if let Some(config) = &dictionary.metadata.space_penalty {
+            for (index, rule) in config.rules.iter().enumerate().take(250) {
+                rule_costs.push(rule.cost);
+                for tag in &rule.pos {
+                    rule_tags.push((tag.clone(), index as u8));
+                }
+            }
+        }
+        let word_count = dictionary.prefix_dictionary.word_count();
+        let system_penalty = (0..word_count).map(|_| AtomicU8::new(0)).collect();
+        let mut user_index: std::collections::HashMap<char, Vec<u32>> = Default::default();
+        for (index, entry) in user_entries.iter().enumerate() {
+            if let Some(&first) = entry.surface.first() {
+                user_index.entry(first).or_default().push(index as u32);
+            }
+        }
+        Self {
+            system_penalty,
+            rule_costs,
+            rule_tags,
+            user_entries,
+            user_index,
+            space_category: dictionary.character_definition.category_id_by_name("SPACE"),
+        }
+    }
+
+    pub fn user_entry(&self, index: u32) -> &UserEntry {
+        &self.user_entries[index as usize]
+    }
+
+    /// The left-space penalty for a part-of-speech tag (first tag counts).
+    fn penalty_for_tag(&self, tag: &str) -> Option<u8> {
+        let first = tag.split('+').next().unwrap_or(tag);
+        self.rule_tags
+            .iter()
+            .find(|(rule_tag, _)| rule_tag == first)
+            .map(|&(_, rule)| rule)
+    }
+
+    fn penalty(&self, dictionary: &Dictionary, word: NodeWord) -> i32 {
+        let rule = match word {
+            NodeWord::System(id) => {
+                let Some(slot) = self.system_penalty.get(id as usize) else {
+                    return 0;
+                };
+                match slot.load(Ordering::Relaxed) {
+                    0 => {
+                        let tag = dictionary.word_details_iter(id as usize).next();
+                        let rule = tag.and_then(|tag| self.penalty_for_tag(tag));
+                        slot.store(rule.map_or(1, |r| r + 2), Ordering::Relaxed);
+                        rule
+                    }
+                    1 => None,
+                    value => Some(value - 2),
+                }
+            }
+            NodeWord::Unknown(id) => dictionary
+                .unknown_dictionary
+                .word_details_iter(id)
+                .and_then(|mut fields| fields.next())
+                .and_then(|tag| self.penalty_for_tag(tag)),
+            NodeWord::User(_) => None,
+        };
+        rule.map_or(0, |rule| self.rule_costs[rule as usize])
+    }
+
+    fn is_space(&self, dictionary: &Dictionary, c: char) -> bool {
+        c.is_whitespace()
+            || self.space_category.is_some_and(|space| {
+                dictionary
+                    .character_definition
+                    .lookup_categories(c)
+                    .contains(&space)
+            })
+    }
+
+    /// Analyses one line (no `\n` inside), appending the best path to `out`
+    /// with char offsets relative to the line.
+    pub fn analyse_line(
+        &self,
+        dictionary: &Dictionary,
+        line: &str,
+        scratch: &mut Scratch,
+        out: &mut Vec<PathWord>,
+    ) {
+        scratch.chars.clear();
+        scratch.chars.extend(line.chars());
+        let total = scratch.chars.len();
+        let mut piece_start = 0;
+        while piece_start < total {
+            let mut piece_end = total;
+            if total - piece_start > MAX_PIECE_CHARS {
+                let limit = piece_start + MAX_PIECE_CHARS;
+                piece_end = (piece_start + MAX_PIECE_CHARS / 2..limit)
+                    .rev()
+                    .find(|&i| scratch.chars[i].is_whitespace())
+                    .map_or(limit, |i| i + 1);
+            }
+            self.analyse_piece(dictionary, scratch, piece_start, piece_end, out);
+            piece_start = piece_end;
+        }
+    }
+
+    fn analyse_piece(
+        &self,
+        dictionary: &Dictionary,
+        scratch: &mut Scratch,
+        from: usize,
+        to: usize,
+        out: &mut Vec<PathWord>,
+    ) {
+        let chars = &scratch.chars[from..to];
+        let n = chars.len();
+        let nodes = &mut scratch.nodes;
+        let ends = &mut scratch.ends;
+        nodes.clear();
+        for list in ends.iter_mut() {
+            list.clear();
+        }
+        if ends.len() < n + 1 {
+            ends.resize_with(n + 1, Vec::new);
+        }
+        // Category bit sets per char (bit i = category i), for grouping.
+        let definitions = &dictionary.character_definition;
+        scratch.categories.clear();
+        scratch.categories.extend(chars.iter().map(|&c| {
+            definitions
+                .lookup_categories(c)
+                .iter()
+                .filter(|id| id.0 < 64)
+                .fold(0u64, |bits, id| bits | (1 << id.0))
+        }));
+        let categories = &scratch.categories;
+        let matrix = &dictionary.connection_cost_matrix;
+
+        // BOS.
+        nodes.push(Node {
+            start: 0,
+            end: 0,
+            right_id: 0,
+            word: NodeWord::Unknown(u32::MAX),
+            best: 0,
+            previous: u32::MAX,
+        });
+        ends[0].push(0);
+
+        for position in 0..n {
+            if ends[position].is_empty() {
+                continue;
+            }
+            let mut begin = position;
+            while begin < n && self.is_space(dictionary, chars[begin]) {
+                begin += 1;
+            }
+            if begin >= n {
+                continue;
+            }
+            let after_space = begin > position || (position == 0 && begin > 0);
+            let previous_ends = position;
+            let add = |nodes: &mut Vec<Node>,
+                       ends: &mut Vec<Vec<u32>>,
+                       length: usize,
+                       left_id: u16,
+                       right_id: u16,
+                       cost: i16,
+                       word: NodeWord| {
+                let penalty = if after_space {
+                    self.penalty(dictionary, word)
+                } else {
+                    0
+                };
+                let row = matrix.row(u32::from(left_id));
+                let mut best = i32::MAX;
+                let mut previous = u32::MAX;
+                for &index in &ends[previous_ends] {
+                    let left = &nodes[index as usize];
+                    let total = left
+                        .best
+                        .saturating_add(i32::from(row[left.right_id as usize]));
+                    if total < best {
+                        best = total;
+                        previous = index;
+                    }
+                }
+                if previous == u32::MAX {
+                    return;
+                }
+                let end = begin + length;
+                let index = nodes.len() as u32;
+                nodes.push(Node {
+                    start: begin as u32,
+                    end: end as u32,
+                    right_id,
+                    word,
+                    best: best.saturating_add(i32::from(cost)).saturating_add(penalty),
+                    previous,
+                });
+                ends[end].push(index);
+            };
+
+            let mut found = false;
+            // User dictionary.
+            if let Some(candidates) = self.user_index.get(&chars[begin]) {
+                for &index in candidates {
+                    let entry = &self.user_entries[index as usize];
+                    let length = entry.surface.len();
+                    if begin + length <= n && chars[begin..begin + length] == entry.surface[..] {
+                        add(
+                            nodes,
+                            ends,
+                            length,
+                            entry.left_id,
+                            entry.right_id,
+                            entry.cost,
+                            NodeWord::User(index),
+                        );
+                        found = true;
+                    }
+                }
+            }
+            // System dictionary.
+            let window = &chars[begin..n.min(begin + MAX_WORD_CHARS)];
+            for (entries, length) in dictionary.prefix_dictionary.common_prefix_search(window) {
+                for entry in entries.chunks_exact(ENTRY_LEN) {
+                    let word_id = u32::from_le_bytes([entry[0], entry[1], entry[2], entry[3]]);
+                    let cost = i16::from_le_bytes([entry[4], entry[5]]);
+                    let left_id = u16::from_le_bytes([entry[6], entry[7]]);
+                    let right_id = u16::from_le_bytes([entry[8], entry[9]]);
+                    add(
+                        nodes,
+                        ends,
+                        length,
+                        left_id,
+                        right_id,
+                        cost,
+                        NodeWord::System(word_id),
+                    );
+                    found = true;
+                }
+            }
+            // Unknown words, as MeCab generates them.
+            let first_categories = definitions.lookup_categories(chars[begin]);
+            let Some(&category) = first_categories.first() else {
+                continue;
+            };
+            let definition = definitions.lookup_definition(category);
+            if found && !definition.invoke {
+                continue;
+            }
+            let kind = categories[begin];
+            let same_kind = |i: usize| {
+                i < n && categories[i] & kind != 0 && !self.is_space(dictionary, chars[i])
+            };
+            let add_unknown = |nodes: &mut Vec<Node>, ends: &mut Vec<Vec<u32>>, length| {
+                for &id in dictionary.unknown_dictionary.lookup_word_ids(category) {
+                    let entry = dictionary.unknown_dictionary.word_entry(id);
+                    add(
+                        nodes,
+                        ends,
+                        length,
+                        entry.left_id() as u16,
+                        entry.right_id() as u16,
+                        entry.word_cost(),
+                        NodeWord::Unknown(id),
+                    );
+                }
+            };
+            let mut group_length = 0;
+            if definition.group {
+                let mut length = 1;
+                while same_kind(begin + length) && length <= MAX_GROUPING {
+                    length += 1;
+                }
+                if length <= MAX_GROUPING {
+                    add_unknown(nodes, ends, length);
+                    group_length = length;
+                }
+            }
+            let mut added_short = false;
+            for length in 1..=definition.length as usize {
+                if begin + length > n {
+                    break;
+                }
+                if length != group_length {
+                    add_unknown(nodes, ends, length);
+                    added_short = true;
+                }
+                if !same_kind(begin + length) {
+                    break;
+                }
+            }
+            if group_length == 0 && !added_short && !found {
+                add_unknown(nodes, ends, 1);
+            }
+        }
+
+        // EOS: connect from the last position any node ends at.
+        let mut tail = n;
+        while tail > 0 && self.is_space(dictionary, chars[tail - 1]) {
+            tail -= 1;
+        }
+        let row = matrix.row(0);
+        let mut best = i32::MAX;
+        let mut previous = u32::MAX;
+        for &index in &ends[tail] {
+            let left = &nodes[index as usize];
+            let total = left
+                .best
+                .saturating_add(i32::from(row[left.right_id as usize]));
+            if total < best {
+                best = total;
+                previous = index;
+            }
+        }
+        let first_new = out.len();
+        while previous != u32::MAX && previous != 0 {
+            let node = &nodes[previous as usize];
+            out.push(PathWord {
+                start: from + node.start as usize,
+                end: from + node.end as usize,
+                word: node.word,
+            });
+            previous = node.previous;
+        }
+        out[first_new..].reverse();
+    }
+}
