@@ -162,7 +162,7 @@ fn is_emotive(c: char) -> bool {
     matches!(
         c,
         '~' | '∼' | '～' | '^' | ';' | '♡' | '♥' | '★' | '☆' | '♪' | '♬' | '♩'
-    ) || ('\u{3131}'..='\u{318E}').contains(&c)
+    ) || ('\u{3131}'..='\u{3163}').contains(&c)
 }
 
 /// Pictographs (emoji and dingbats): they decorate a sentence but, unlike
@@ -229,9 +229,10 @@ struct Splitter<'a> {
     /// Matched bracket and quote pairs as (closer byte, opener byte), in
     /// closer order.
     pairs: Vec<(usize, usize)>,
-    /// Opener and closer positions of the matched pairs, each sorted, to
-    /// count how deep a position is nested.
-    openers: Vec<usize>,
+    /// The same pairs as (opener byte, closer byte), in opener order.
+    by_opener: Vec<(usize, usize)>,
+    /// Closer positions of the matched pairs, sorted; with the openers of
+    /// `by_opener` they tell how deep a position is nested.
     closers: Vec<usize>,
     /// Byte ranges of URLs and e-mail addresses.
     links: Vec<Range<usize>>,
@@ -240,8 +241,9 @@ struct Splitter<'a> {
 impl<'a> Splitter<'a> {
     fn new(view: &'a str, morphemes: &'a [Morpheme]) -> Self {
         let pairs = match_brackets(view);
-        let mut openers: Vec<usize> = pairs.iter().map(|&(_, open)| open).collect();
-        openers.sort_unstable();
+        let mut by_opener: Vec<(usize, usize)> =
+            pairs.iter().map(|&(close, open)| (open, close)).collect();
+        by_opener.sort_unstable();
         let closers = pairs.iter().map(|&(close, _)| close).collect();
         let links = link_pattern()
             .find_iter(view)
@@ -251,7 +253,7 @@ impl<'a> Splitter<'a> {
             view,
             morphemes,
             pairs,
-            openers,
+            by_opener,
             closers,
             links,
         }
@@ -403,7 +405,11 @@ impl<'a> Splitter<'a> {
                     previous_word.map(|range| &self.view[range.clone()]),
                 ));
         }
-        if (last_pos == Pos::EF || self.is_final_form_tagged_connective(last, core_word))
+        if tail.quoted && tail.trailing_off() {
+            // A quotation that trails off ("너 지금...") is a turn of its own.
+            return true;
+        }
+        if self.is_final_form(last, core_word, following)
             && !self.continues_after_da(last, following)
         {
             return true;
@@ -413,13 +419,16 @@ impl<'a> Splitter<'a> {
                 last_pos,
                 Pos::MAJ | Pos::IC | Pos::MM | Pos::ETM | Pos::XPN | Pos::SC
             );
-        if tail.trailing_off() && !open_ended && last_pos != Pos::MAG {
+        if tail.trailing_off() && (!open_ended || last_pos == Pos::ETM) && last_pos != Pos::MAG {
             return true;
         }
         if tail.emotive && !open_ended && last_pos != Pos::SN {
             return true;
         }
-        if self.is_nominalized_end(last) && !next_text.starts_with('없') {
+        // An auxiliary never opens a sentence: 아니었음 못했을 거예요 is
+        // "-었으면", not a nominalized end.
+        let auxiliary_follows = following.is_some_and(|n| n.pos == Pos::VX);
+        if self.is_nominalized_end(last) && !next_text.starts_with('없') && !auxiliary_follows {
             return true;
         }
         if last_pos == Pos::EC
@@ -451,35 +460,72 @@ impl<'a> Splitter<'a> {
         if continued {
             return true;
         }
-        let bare_verb_da = if m.pos == Pos::EF {
-            m.surface(self.view) == "다"
-                && last > 0
+        if m.surface(self.view) == "다" {
+            last > 0
                 && self.morphemes[last - 1].byte_end == m.byte_start
                 && self.morphemes[last - 1].last_pos == Pos::VV
         } else {
-            m.tag == "VV+EF"
-                && m.expression
-                    .as_deref()
-                    .is_some_and(|e| e.ends_with("+다/EF/*"))
-        };
-        bare_verb_da
+            m.pos == Pos::VV
+                && m.expression.as_deref().is_some_and(|e| {
+                    e.matches('+').count() == 1
+                        && (e.ends_with("+다/EF/*") || e.ends_with("+다/EC/*"))
+                })
+        }
     }
 
-    /// mecab-ko-dic tags some sentence-final forms as connective endings
-    /// (졌어요 VX+EP+EC, 웃긴다 VV+EC). At a word's end, polite "-요" and
-    /// present "-ㄴ다/-는다" are final endings.
-    fn is_final_form_tagged_connective(&self, last: usize, core_word: &str) -> bool {
-        if self.morphemes[last].last_pos != Pos::EC {
+    /// Whether the word ending in morpheme `last` ends in a final ending.
+    /// The analyser tags a final ending without punctuation after it as a
+    /// connective (뜨겁/VA 다/EC, 했/VV+EP 답니다/EC, 졌어요/VX+EP+EC), so the
+    /// form decides: formal -니다, polite -요 (and its spoken variants -용,
+    /// -죠, -유, -쥬), present -ㄴ다/-는다, -다 after a tense, an adjective
+    /// or a copula, and spoken -지/-나/-제. -다 right after a verb stem is
+    /// the connective -다(가).
+    fn is_final_form(&self, last: usize, core_word: &str, following: Option<&Morpheme>) -> bool {
+        let m = &self.morphemes[last];
+        if !matches!(m.last_pos, Pos::EF | Pos::EC) {
             return false;
         }
         let mut chars = core_word.chars().rev();
-        match (chars.next(), chars.next()) {
-            // The polite 요 and its spoken variants (-죠, dialect -유, -쥬).
-            (Some('요' | '죠' | '유' | '쥬'), Some(before)) => is_hangul_syllable(before),
-            (Some('다'), Some(before)) => {
-                is_hangul_syllable(before) && (before as u32 - 0xAC00) % 28 == 4
+        let (Some(final_char), Some(before)) = (chars.next(), chars.next()) else {
+            return m.last_pos == Pos::EF;
+        };
+        if !is_hangul_syllable(before) {
+            return m.last_pos == Pos::EF;
+        }
+        match final_char {
+            '요' | '용' | '죠' | '유' | '쥬' => true,
+            '다' if before == '니' || (before as u32 - 0xAC00) % 28 == 4 => true,
+            '다' => {
+                let stem_pos = if m.surface(self.view) == "다" {
+                    (last > 0 && self.morphemes[last - 1].byte_end == m.byte_start)
+                        .then(|| self.morphemes[last - 1].last_pos)
+                } else {
+                    m.tag.rsplit('+').nth(1).map(Pos::from_tag)
+                };
+                match stem_pos {
+                    Some(Pos::EP | Pos::VA | Pos::VCP | Pos::VCN | Pos::XSA | Pos::VX) => true,
+                    Some(Pos::VV | Pos::XSV) => false,
+                    _ => m.last_pos == Pos::EF,
+                }
             }
-            _ => false,
+            // Spoken question and assertion endings (있나, 잤지, 싶았제),
+            // unless a predicate follows that they are the complement of
+            // (먹지 않다, 하는지 모르다).
+            // Not the embedded question -ㄴ지/-ㄹ지 (그런지, 나갈지) nor the
+            // concessive -으나.
+            '지' | '나' | '제' => {
+                let coda = (before as u32 - 0xAC00) % 28;
+                let own_morpheme = m.surface(self.view).chars().count() == 1 || m.tag.contains('+');
+                m.last_pos == Pos::EF
+                    || own_morpheme
+                        && coda != 4
+                        && coda != 8
+                        && before != '으'
+                        && !following.is_some_and(|n| {
+                            matches!(n.pos, Pos::VX | Pos::VV | Pos::VA | Pos::VCN)
+                        })
+            }
+            _ => m.last_pos == Pos::EF,
         }
     }
 
@@ -489,12 +535,16 @@ impl<'a> Splitter<'a> {
         let Some(open_char) = self.view[start..].chars().next() else {
             return false;
         };
-        if !matches!(open_char, '(' | '[' | '（' | '［') {
+        if !matches!(open_char, '(' | '（') {
             return false;
         }
-        let Some(&(close, _)) = self.pairs.iter().find(|&&(_, open)| open == start) else {
+        let Ok(index) = self
+            .by_opener
+            .binary_search_by_key(&start, |&(open, _)| open)
+        else {
             return false;
         };
+        let close = self.by_opener[index].1;
         let inside = &self.view[start..close];
         let first = self.morpheme_at(start);
         let last = self.morpheme_at(close);
@@ -557,7 +607,10 @@ impl<'a> Splitter<'a> {
     /// (매콤함, 뻑뻑함) are read as nouns unless they carry a tense (좋았음).
     fn is_nominalized_end(&self, index: usize) -> bool {
         let m = &self.morphemes[index];
-        if m.last_pos != Pos::ETN {
+        // Unpunctuated, the analyser may tag the ending as a connective
+        // (좋/VA 음/EC).
+        let nominal_connective = m.last_pos == Pos::EC && m.surface(self.view) == "음";
+        if m.last_pos != Pos::ETN && !nominal_connective {
             return false;
         }
         let ends_in_mieum = m
@@ -577,7 +630,7 @@ impl<'a> Splitter<'a> {
                 m.pos,
                 Pos::VV | Pos::VX | Pos::VA | Pos::VCP | Pos::VCN | Pos::XSV | Pos::EP
             )
-            || m.pos == Pos::ETN
+            || matches!(m.pos, Pos::ETN | Pos::EC)
                 && index > 0
                 && self.morphemes[index - 1].byte_end == m.byte_start
                 && matches!(
@@ -639,7 +692,7 @@ impl<'a> Splitter<'a> {
 
     /// How many matched brackets or quotes enclose byte offset `position`.
     fn depth(&self, position: usize) -> usize {
-        let opened = self.openers.partition_point(|&open| open < position);
+        let opened = self.by_opener.partition_point(|&(open, _)| open < position);
         let closed = self.closers.partition_point(|&close| close < position);
         opened.saturating_sub(closed)
     }

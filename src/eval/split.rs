@@ -314,3 +314,41 @@ impl fmt::Display for SplitReport {
         write!(f, "{} chars in {:.3} s", self.overall.score.chars, seconds)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gold_paragraphs_join_lines_without_separator() {
+        let paragraphs = parse_gold("첫 문장. \n둘째 문장.\n\n\n셋째\r\n");
+        assert_eq!(paragraphs.len(), 2);
+        assert_eq!(paragraphs[0].text, "첫 문장. 둘째 문장.");
+        assert_eq!(paragraphs[0].sentences, ["첫 문장. ", "둘째 문장."]);
+        assert_eq!(paragraphs[1].text, "셋째");
+    }
+
+    #[test]
+    fn exact_split_scores_one() {
+        let gold = ["가나 다. ", "라마."];
+        let score = score_paragraph(&gold, &["가나 다.", "라마."]);
+        assert_eq!((score.gold, score.predicted, score.exact), (2, 2, 2));
+        assert!((score.f1() - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn merged_sentences_score_dice_once() {
+        // Gold spans "가나다." (4 chars) and "라마" (2); one prediction of 6
+        // chars covers both. It pairs with the gold span it overlaps best
+        // (2·4/(4+6) = 0.8) and cannot be used again for the second.
+        let score = score_paragraph(&["가나다.", "라마"], &["가나다. 라마"]);
+        assert_eq!(score.exact, 0);
+        assert!((score.dice_sum - 2.0 * 4.0 / 10.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn whitespace_only_predictions_are_ignored() {
+        let score = score_paragraph(&["가."], &[" ", "가."]);
+        assert_eq!((score.predicted, score.exact), (1, 1));
+    }
+}
