@@ -395,6 +395,13 @@ impl<'a> Splitter<'a> {
             .map_or(0, |space| space + 1)
             .max(word.start.min(tail.core_end));
         let core_word = &self.view[core_word_start..tail.core_end];
+        let next_is_interjection =
+            following.is_some_and(|n| n.pos == Pos::IC && self.view[n.byte_end..].starts_with(','));
+        if next_is_interjection && !open_ended_pos(last_pos) {
+            // "…'술도녀' 아, 근데 …": an interjection set off by a comma
+            // opens a sentence.
+            return true;
+        }
         if tail.full_stop() {
             return !(tail.periods == 1
                 && !tail.exclaims
@@ -414,11 +421,7 @@ impl<'a> Splitter<'a> {
         {
             return true;
         }
-        let open_ended = last_pos.is_particle()
-            || matches!(
-                last_pos,
-                Pos::MAJ | Pos::IC | Pos::MM | Pos::ETM | Pos::XPN | Pos::SC
-            );
+        let open_ended = open_ended_pos(last_pos);
         if tail.trailing_off() && (!open_ended || last_pos == Pos::ETM) && last_pos != Pos::MAG {
             return true;
         }
@@ -478,8 +481,8 @@ impl<'a> Splitter<'a> {
     /// connective (뜨겁/VA 다/EC, 했/VV+EP 답니다/EC, 졌어요/VX+EP+EC), so the
     /// form decides: formal -니다, polite -요 (and its spoken variants -용,
     /// -죠, -유, -쥬), present -ㄴ다/-는다, -다 after a tense, an adjective
-    /// or a copula, and spoken -지/-나/-제. -다 right after a verb stem is
-    /// the connective -다(가).
+    /// or a copula, and spoken -지/-나/-제 after a tense. -다 right after a
+    /// verb stem is the connective -다(가).
     fn is_final_form(&self, last: usize, core_word: &str, following: Option<&Morpheme>) -> bool {
         let m = &self.morphemes[last];
         if !matches!(m.last_pos, Pos::EF | Pos::EC) {
@@ -508,16 +511,22 @@ impl<'a> Splitter<'a> {
                     _ => m.last_pos == Pos::EF,
                 }
             }
-            // Spoken question and assertion endings (있나, 잤지, 싶았제),
-            // unless a predicate follows that they are the complement of
-            // (먹지 않다, 하는지 모르다).
-            // Not the embedded question -ㄴ지/-ㄹ지 (그런지, 나갈지) nor the
-            // concessive -으나.
+            // Spoken question and assertion endings right after a tense or an
+            // adjective (잤지, 있었긋나, 싶았제, 있나). Elsewhere they are
+            // connectives: after a verb stem (가나), another ending (봐야지),
+            // as the embedded question -ㄴ지/-ㄹ지 (그런지, 나갈지), the
+            // concessive -으나, or before the predicate they complement
+            // (먹지 않다).
             '지' | '나' | '제' => {
                 let coda = (before as u32 - 0xAC00) % 28;
-                let own_morpheme = m.surface(self.view).chars().count() == 1 || m.tag.contains('+');
+                let stem = if m.surface(self.view).chars().count() == 1 {
+                    (last > 0 && self.morphemes[last - 1].byte_end == m.byte_start)
+                        .then(|| self.morphemes[last - 1].last_pos)
+                } else {
+                    m.tag.rsplit('+').nth(1).map(Pos::from_tag)
+                };
                 m.last_pos == Pos::EF
-                    || own_morpheme
+                    || matches!(stem, Some(Pos::EP | Pos::VA))
                         && coda != 4
                         && coda != 8
                         && before != '으'
@@ -622,6 +631,8 @@ impl<'a> Splitter<'a> {
             return false;
         }
         let after_tense = m.tag.contains("EP+ETN")
+            || m.tag.contains("VX+ETN")
+            || m.tag.contains("VV+ETN")
             || index > 0
                 && self.morphemes[index - 1].byte_end == m.byte_start
                 && self.morphemes[index - 1].last_pos == Pos::EP;
@@ -793,4 +804,14 @@ fn is_dotted_number(word: &str) -> bool {
 fn is_single_syllable(word: &str) -> bool {
     let mut chars = word.chars();
     chars.next().is_some_and(is_hangul_syllable) && chars.next().is_none()
+}
+
+/// Word classes after which a sentence cannot stop: particles, conjunctions,
+/// interjections, determiners, adnominal endings, prefixes and commas.
+fn open_ended_pos(pos: Pos) -> bool {
+    pos.is_particle()
+        || matches!(
+            pos,
+            Pos::MAJ | Pos::IC | Pos::MM | Pos::ETM | Pos::XPN | Pos::SC
+        )
 }

@@ -225,6 +225,14 @@ fn unpunctuated_final_forms_end_sentences() {
         "밥을 먹었걸랑 근데 그게 잘 안되는구먼",
         &["밥을 먹었걸랑", "근데 그게 잘 안되는구먼"],
     );
+    check(
+        "어느 지역에 가나 맛있더라고요! 그래서 또 갔다",
+        &["어느 지역에 가나 맛있더라고요!", "그래서 또 갔다"],
+    );
+    check(
+        "첫 코너는 당연히 '술도녀' 아, 근데 그게 아니었다",
+        &["첫 코너는 당연히 '술도녀'", "아, 근데 그게 아니었다"],
+    );
 }
 
 #[test]
@@ -317,6 +325,6 @@ fn corpus_figures_hold() {
     println!("{report}");
     // Floors at the figures reached so far (issue 3 aims at EM 0.90 and
     // F1 0.95), so that any regression fails.
-    assert!(report.overall.em >= 0.86, "EM {:.3}", report.overall.em);
-    assert!(report.overall.f1 >= 0.925, "F1 {:.3}", report.overall.f1);
+    assert!(report.overall.em >= 0.87, "EM {:.3}", report.overall.em);
+    assert!(report.overall.f1 >= 0.93, "F1 {:.3}", report.overall.f1);
 }
