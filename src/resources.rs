@@ -15,6 +15,7 @@ const TERMS_TSV: &str = include_str!("../dict/terms.tsv");
 const STOPWORDS_TXT: &str = include_str!("../dict/stopwords.txt");
 const BACKGROUND_TSV: &str = include_str!("../dict/background.tsv");
 const ENTITY_WORDS_TSV: &str = include_str!("../dict/entity-words.tsv");
+const ABBREVIATIONS_TXT: &str = include_str!("../dict/abbreviations.txt");
 
 /// How a term row takes part in analysis (the `pos` column of `terms.tsv`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -201,6 +202,35 @@ impl Stopwords {
 
     pub fn is_empty(&self) -> bool {
         self.words.is_empty()
+    }
+}
+
+/// Latin abbreviations whose period does not end a sentence
+/// (`dict/abbreviations.txt`), for the sentence splitter.
+#[derive(Debug, Clone, Default)]
+pub struct Abbreviations {
+    words: HashSet<String>,
+}
+
+impl Abbreviations {
+    pub fn parse(text: &str) -> Self {
+        let words = text
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty() && !line.starts_with('#'))
+            .map(str::to_string)
+            .collect();
+        Self { words }
+    }
+
+    pub fn builtin() -> &'static Abbreviations {
+        static BUILTIN: OnceLock<Abbreviations> = OnceLock::new();
+        BUILTIN.get_or_init(|| Abbreviations::parse(ABBREVIATIONS_TXT))
+    }
+
+    /// Whether `word` (without its period) is a listed abbreviation.
+    pub fn contains(&self, word: &str) -> bool {
+        self.words.contains(word)
     }
 }
 

@@ -5,8 +5,12 @@
 //! whole input.
 
 use std::ops::Range;
+use std::sync::OnceLock;
+
+use regex::Regex;
 
 use crate::normalize::{CharCounter, analysis_view};
+use crate::resources::{Abbreviations, is_hangul_syllable};
 use crate::tokenize::{Morpheme, Pos};
 
 /// One sentence: a span of the document and the morphemes inside it.
@@ -30,21 +34,12 @@ impl Sentence {
     }
 }
 
-/// Splits `text` (analysed into `morphemes`) into sentences.
+/// Splits `text` (analysed into `morphemes`, which must come from the same
+/// text, in order) into sentences.
 pub fn split(text: &str, morphemes: &[Morpheme]) -> Vec<Sentence> {
     let view = analysis_view(text);
-    let mut ends = Vec::new();
-    for (i, m) in morphemes.iter().enumerate() {
-        let next_starts_line = morphemes
-            .get(i + 1)
-            .is_none_or(|next| view[m.byte_end..next.byte_start].contains('\n'));
-        if m.pos == Pos::SF && morphemes.get(i + 1).is_none_or(|next| next.pos != Pos::SF)
-            || next_starts_line
-        {
-            ends.push(m.byte_end);
-        }
-    }
-    spans_from_ends(text, morphemes, &ends)
+    let ends = Splitter::new(&view, morphemes).ends();
+    spans_from_ends(text, &view, morphemes, &ends)
 }
 
 /// One sentence per non-blank line, for input that is already split.
@@ -59,13 +54,17 @@ pub fn from_lines(text: &str, morphemes: &[Morpheme]) -> Vec<Sentence> {
         }
         offset += line.len();
     }
-    spans_from_ends(text, morphemes, &ends)
+    spans_from_ends(text, &view, morphemes, &ends)
 }
 
 /// Builds sentences ending at the given byte offsets: each starts at the first
 /// non-whitespace char after the previous end.
-fn spans_from_ends(text: &str, morphemes: &[Morpheme], ends: &[usize]) -> Vec<Sentence> {
-    let view = analysis_view(text);
+fn spans_from_ends(
+    text: &str,
+    view: &str,
+    morphemes: &[Morpheme],
+    ends: &[usize],
+) -> Vec<Sentence> {
     let mut chars = CharCounter::new(text);
     let mut sentences = Vec::with_capacity(ends.len());
     let mut previous_end = 0;
@@ -96,4 +95,723 @@ fn spans_from_ends(text: &str, morphemes: &[Morpheme], ends: &[usize]) -> Vec<Se
         previous_end = end;
     }
     sentences
+}
+
+/// The closing partner of an opening bracket or quote.
+fn closing_partner(open: char) -> Option<char> {
+    Some(match open {
+        '(' => ')',
+        '[' => ']',
+        '{' => '}',
+        '<' => '>',
+        '（' => '）',
+        '［' => '］',
+        '＜' => '＞',
+        '《' => '》',
+        '〈' => '〉',
+        '「' => '」',
+        '『' => '』',
+        '【' => '】',
+        '〔' => '〕',
+        '“' => '”',
+        '‘' => '’',
+        '"' => '"',
+        '\'' => '\'',
+        '`' => '`',
+        _ => return None,
+    })
+}
+
+/// Quotes written with the same char on both sides.
+fn is_symmetric_quote(c: char) -> bool {
+    matches!(c, '"' | '\'' | '`')
+}
+
+fn is_closing(c: char) -> bool {
+    matches!(
+        c,
+        ')' | ']'
+            | '}'
+            | '>'
+            | '）'
+            | '］'
+            | '＞'
+            | '》'
+            | '〉'
+            | '」'
+            | '』'
+            | '】'
+            | '〕'
+            | '”'
+            | '’'
+    ) || is_symmetric_quote(c)
+}
+
+/// Marks that enclose quoted speech or titles rather than asides: what they
+/// enclose may itself end in a sentence ending.
+fn is_quotation_mark(open: char) -> bool {
+    matches!(
+        open,
+        '“' | '‘' | '"' | '\'' | '`' | '「' | '『' | '<' | '＜' | '《' | '〈'
+    )
+}
+
+/// Chars of emotive decoration written at the end of informal sentences:
+/// tildes, emoticon parts, loose jamo (ㅋㅋ, ㅎㅎ, ㅠㅠ), hearts and emoji.
+fn is_emotive(c: char) -> bool {
+    matches!(
+        c,
+        '~' | '∼' | '～' | '^' | ';' | '♡' | '♥' | '★' | '☆' | '♪' | '♬' | '♩'
+    ) || ('\u{3131}'..='\u{3163}').contains(&c)
+}
+
+/// Pictographs (emoji and dingbats): they decorate a sentence but, unlike
+/// ㅋㅋ or "~", readers do not take them as its end.
+fn is_pictograph(c: char) -> bool {
+    ('\u{2600}'..='\u{27BF}').contains(&c) || ('\u{1F000}'..='\u{1FAFF}').contains(&c)
+}
+
+fn is_terminal_punctuation(c: char) -> bool {
+    matches!(
+        c,
+        '.' | '?' | '!' | '？' | '！' | '。' | '‼' | '⁇' | '⁈' | '⁉' | '…' | '‥' | '⋯'
+    )
+}
+
+/// A char that can trail a sentence without being part of its last word.
+fn is_decoration(c: char) -> bool {
+    is_terminal_punctuation(c) || is_emotive(c) || is_pictograph(c) || is_closing(c)
+}
+
+/// URLs and e-mail addresses, inside which no sentence ends.
+fn link_pattern() -> &'static Regex {
+    static PATTERN: OnceLock<Regex> = OnceLock::new();
+    PATTERN.get_or_init(|| {
+        Regex::new(
+            r"(?i)(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>\x22'“”‘’()\[\]]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
+        )
+        .expect("the link pattern is valid")
+    })
+}
+
+/// What trails the last word of a candidate sentence: the punctuation and
+/// decoration after its last real word, and where that word ends.
+#[derive(Debug, Default)]
+struct Tail {
+    /// Byte offset just after the last char that is not decoration.
+    core_end: usize,
+    /// Periods in the tail (one is a full stop, more an ellipsis).
+    periods: usize,
+    /// A question or exclamation mark.
+    exclaims: bool,
+    /// An ellipsis char.
+    ellipsis: bool,
+    /// Tildes, emoticons, loose jamo.
+    emotive: bool,
+    /// The sentence's end was inside quotation marks that are closed here.
+    quoted: bool,
+}
+
+impl Tail {
+    fn full_stop(&self) -> bool {
+        self.exclaims || self.periods == 1 && !self.ellipsis
+    }
+
+    fn trailing_off(&self) -> bool {
+        self.ellipsis || self.periods >= 2
+    }
+}
+
+/// The boundary finder for one text.
+struct Splitter<'a> {
+    view: &'a str,
+    morphemes: &'a [Morpheme],
+    /// Matched bracket and quote pairs as (closer byte, opener byte), in
+    /// closer order.
+    pairs: Vec<(usize, usize)>,
+    /// The same pairs as (opener byte, closer byte), in opener order.
+    by_opener: Vec<(usize, usize)>,
+    /// Closer positions of the matched pairs, sorted; with the openers of
+    /// `by_opener` they tell how deep a position is nested.
+    closers: Vec<usize>,
+    /// Byte ranges of URLs and e-mail addresses.
+    links: Vec<Range<usize>>,
+}
+
+impl<'a> Splitter<'a> {
+    fn new(view: &'a str, morphemes: &'a [Morpheme]) -> Self {
+        let pairs = match_brackets(view);
+        let mut by_opener: Vec<(usize, usize)> =
+            pairs.iter().map(|&(close, open)| (open, close)).collect();
+        by_opener.sort_unstable();
+        let closers = pairs.iter().map(|&(close, _)| close).collect();
+        let links = link_pattern()
+            .find_iter(view)
+            .map(|found| found.range())
+            .collect();
+        Self {
+            view,
+            morphemes,
+            pairs,
+            by_opener,
+            closers,
+            links,
+        }
+    }
+
+    /// The byte offsets where sentences end, in order.
+    fn ends(&self) -> Vec<usize> {
+        let mut ends = Vec::new();
+        let words = words(self.view);
+        let mut sentence_start = words.first().map_or(0, |word| word.start);
+        let mut previous_word: Option<Range<usize>> = None;
+        for (index, word) in words.iter().enumerate() {
+            for end in self.ends_inside(word.clone()) {
+                ends.push(end);
+                sentence_start = end;
+            }
+            let Some(next) = words.get(index + 1) else {
+                break;
+            };
+            if self.ends_between(word, next, previous_word.as_ref(), sentence_start) {
+                ends.push(word.end);
+                sentence_start = next.start;
+            }
+            previous_word = Some(word.clone());
+        }
+        if let Some(last) = words.last()
+            && ends.last() != Some(&last.end)
+        {
+            ends.push(last.end);
+        }
+        ends
+    }
+
+    /// Sentence ends with no space after them: a final ending and a full
+    /// stop directly followed by the next sentence ("…줄거리다.극악의 …").
+    fn ends_inside(&self, word: Range<usize>) -> Vec<usize> {
+        let mut ends = Vec::new();
+        let first = self.morpheme_at(word.start);
+        for m in &self.morphemes[first..] {
+            if m.byte_end >= word.end {
+                break;
+            }
+            if m.last_pos != Pos::EF {
+                continue;
+            }
+            let rest = &self.view[m.byte_end..word.end];
+            let stop_len: usize = rest
+                .chars()
+                .take_while(|c| matches!(c, '.' | '?' | '!'))
+                .map(char::len_utf8)
+                .sum();
+            let end = m.byte_end + stop_len;
+            let starts_sentence = self.view[end..]
+                .chars()
+                .next()
+                .is_some_and(is_hangul_syllable);
+            let spelled_out = self.view[..m.byte_start].ends_with('.')
+                || self.view[end..word.end].chars().nth(1) == Some('.');
+            if stop_len == 0
+                || !starts_sentence
+                || spelled_out
+                || self.depth(end) > 0
+                || self.in_link(end)
+            {
+                continue;
+            }
+            let next = self.morpheme_at(end);
+            if self
+                .morphemes
+                .get(next)
+                .is_some_and(|n| n.pos.is_particle() || n.pos.is_ending())
+            {
+                continue;
+            }
+            ends.push(end);
+        }
+        ends
+    }
+
+    /// Whether a sentence ends between `word` and the `next` word.
+    fn ends_between(
+        &self,
+        word: &Range<usize>,
+        next: &Range<usize>,
+        previous_word: Option<&Range<usize>>,
+        sentence_start: usize,
+    ) -> bool {
+        let gap = &self.view[word.end..next.start];
+        let line_breaks = gap.matches('\n').count();
+        if line_breaks >= 2 {
+            return true;
+        }
+        if self.depth(word.end) > 0 {
+            return false;
+        }
+        let next_text = &self.view[next.clone()];
+        if next_text.chars().all(is_decoration) {
+            // "포토존 !!", "들어가보았습니다 ㅎㅎ": trailing marks stay with
+            // the sentence they close.
+            return false;
+        }
+        if is_list_marker(&self.view[word.clone()]) {
+            return false;
+        }
+        if is_list_marker(next_text)
+            && !previous_word.is_some_and(|_| is_dotted_number(&self.view[word.clone()]))
+            && !is_dotted_number(&self.view[word.clone()])
+        {
+            // "…없어졌어요 2. 시그…": a numbered item starts a sentence.
+            return true;
+        }
+        if self.is_aside_after_sentence(next.start) {
+            // "…우승자이기도 하다. (6회 우승)": a bracketed note without a
+            // predicate of its own belongs to the sentence before it.
+            return false;
+        }
+        let tail = self.tail(word.end, sentence_start);
+        if tail.core_end <= sentence_start {
+            return false;
+        }
+        let Some(last) = self.morpheme_ending_at(tail.core_end) else {
+            return line_breaks > 0;
+        };
+        let last_pos = self.morphemes[last].last_pos;
+        let following = self.morphemes.get(self.morpheme_at(next.start));
+        if following.is_some_and(|n| {
+            n.pos == Pos::JKQ
+                || tail.quoted
+                    && (n.pos.is_particle()
+                        || n.pos.is_ending()
+                        || n.pos == Pos::VV && n.surface(self.view).starts_with('하'))
+        }) {
+            // A quotation and the particle or verb that reports it:
+            // "…거야." 하며, "…했다" 라고.
+            return false;
+        }
+        let core_word_start = self.view[..tail.core_end]
+            .rfind(char::is_whitespace)
+            .map_or(0, |space| space + 1)
+            .max(word.start.min(tail.core_end));
+        let core_word = &self.view[core_word_start..tail.core_end];
+        let next_is_interjection =
+            following.is_some_and(|n| n.pos == Pos::IC && self.view[n.byte_end..].starts_with(','));
+        if next_is_interjection && !open_ended_pos(last_pos) {
+            // "…'술도녀' 아, 근데 …": an interjection set off by a comma
+            // opens a sentence.
+            return true;
+        }
+        if tail.full_stop() {
+            return !(tail.periods == 1
+                && !tail.exclaims
+                && self.period_is_not_a_stop(
+                    core_word,
+                    core_word_start == sentence_start,
+                    next_text,
+                    previous_word.map(|range| &self.view[range.clone()]),
+                ));
+        }
+        if tail.quoted && tail.trailing_off() {
+            // A quotation that trails off ("너 지금...") is a turn of its own.
+            return true;
+        }
+        if self.is_final_form(last, core_word, following)
+            && !self.continues_after_da(last, following)
+        {
+            return true;
+        }
+        let open_ended = open_ended_pos(last_pos);
+        if tail.trailing_off() && (!open_ended || last_pos == Pos::ETM) && last_pos != Pos::MAG {
+            return true;
+        }
+        if tail.emotive && !open_ended && last_pos != Pos::SN {
+            return true;
+        }
+        // An auxiliary never opens a sentence: 아니었음 못했을 거예요 is
+        // "-었으면", not a nominalized end.
+        let auxiliary_follows = following.is_some_and(|n| n.pos == Pos::VX);
+        if self.is_nominalized_end(last) && !next_text.starts_with('없') && !auxiliary_follows {
+            return true;
+        }
+        if last_pos == Pos::EC
+            && following.is_some_and(|n| {
+                n.pos == Pos::MAJ && n.surface(self.view).starts_with(['그', '근', '하'])
+            })
+        {
+            // "밥을 먹었걸랑 근데 …": a conjunction that points back to what
+            // was said (그리고, 그런데/근데, 그래서, 하지만) opens a new
+            // sentence after a clause left on a (spoken) connective ending;
+            // 및, 또는 and 또한 join within a sentence.
+            return true;
+        }
+        line_breaks > 0 && !open_ended && last_pos != Pos::EC
+    }
+
+    /// Whether an unpunctuated "-다" ending is a connective rather than a
+    /// sentence end: after a bare verb stem (내려가다 반대로: "-다(가)"), or
+    /// before an auxiliary or a copula that continues it (하다 보면,
+    /// 했다 싶고, 나야 하는데, 흐르다 라는).
+    fn continues_after_da(&self, last: usize, following: Option<&Morpheme>) -> bool {
+        let m = &self.morphemes[last];
+        let continued = following.is_some_and(|n| {
+            matches!(n.pos, Pos::VX | Pos::VCP | Pos::NNB | Pos::ETM)
+                || matches!(n.pos, Pos::VV | Pos::VA)
+                    && n.surface(self.view)
+                        .starts_with(['하', '보', '봐', '싶', '한', '했', '해'])
+        });
+        if continued {
+            return true;
+        }
+        if m.surface(self.view) == "다" {
+            last > 0
+                && self.morphemes[last - 1].byte_end == m.byte_start
+                && self.morphemes[last - 1].last_pos == Pos::VV
+        } else {
+            m.pos == Pos::VV
+                && m.expression.as_deref().is_some_and(|e| {
+                    e.matches('+').count() == 1
+                        && (e.ends_with("+다/EF/*") || e.ends_with("+다/EC/*"))
+                })
+        }
+    }
+
+    /// Whether the word ending in morpheme `last` ends in a final ending.
+    /// The analyser tags a final ending without punctuation after it as a
+    /// connective (뜨겁/VA 다/EC, 했/VV+EP 답니다/EC, 졌어요/VX+EP+EC), so the
+    /// form decides: formal -니다, polite -요 (and its spoken variants -용,
+    /// -죠, -유, -쥬), present -ㄴ다/-는다, -다 after a tense, an adjective
+    /// or a copula, and spoken -지/-나/-제 after a tense. -다 right after a
+    /// verb stem is the connective -다(가).
+    fn is_final_form(&self, last: usize, core_word: &str, following: Option<&Morpheme>) -> bool {
+        let m = &self.morphemes[last];
+        if !matches!(m.last_pos, Pos::EF | Pos::EC) {
+            return false;
+        }
+        let mut chars = core_word.chars().rev();
+        let (Some(final_char), Some(before)) = (chars.next(), chars.next()) else {
+            return m.last_pos == Pos::EF;
+        };
+        if !is_hangul_syllable(before) {
+            return m.last_pos == Pos::EF;
+        }
+        match final_char {
+            '요' | '용' | '죠' | '유' | '쥬' => true,
+            '다' if before == '니' || (before as u32 - 0xAC00) % 28 == 4 => true,
+            '다' => {
+                let stem_pos = if m.surface(self.view) == "다" {
+                    (last > 0 && self.morphemes[last - 1].byte_end == m.byte_start)
+                        .then(|| self.morphemes[last - 1].last_pos)
+                } else {
+                    m.tag.rsplit('+').nth(1).map(Pos::from_tag)
+                };
+                match stem_pos {
+                    Some(Pos::EP | Pos::VA | Pos::VCP | Pos::VCN | Pos::XSA | Pos::VX) => true,
+                    Some(Pos::VV | Pos::XSV) => false,
+                    _ => m.last_pos == Pos::EF,
+                }
+            }
+            // Spoken question and assertion endings right after a tense or an
+            // adjective (잤지, 있었긋나, 싶았제, 있나). Elsewhere they are
+            // connectives: after a verb stem (가나), another ending (봐야지),
+            // as the embedded question -ㄴ지/-ㄹ지 (그런지, 나갈지), the
+            // concessive -으나, or before the predicate they complement
+            // (먹지 않다).
+            '지' | '나' | '제' => {
+                let coda = (before as u32 - 0xAC00) % 28;
+                let stem = if m.surface(self.view).chars().count() == 1 {
+                    (last > 0 && self.morphemes[last - 1].byte_end == m.byte_start)
+                        .then(|| self.morphemes[last - 1].last_pos)
+                } else {
+                    m.tag.rsplit('+').nth(1).map(Pos::from_tag)
+                };
+                m.last_pos == Pos::EF
+                    || matches!(stem, Some(Pos::EP | Pos::VA))
+                        && coda != 4
+                        && coda != 8
+                        && before != '으'
+                        && !following.is_some_and(|n| {
+                            matches!(n.pos, Pos::VX | Pos::VV | Pos::VA | Pos::VCN)
+                        })
+            }
+            _ => m.last_pos == Pos::EF,
+        }
+    }
+
+    /// Whether the word starting at `start` opens a bracketed note that has
+    /// no sentence end of its own ("(6회 우승)", "(출근시간 19시)").
+    fn is_aside_after_sentence(&self, start: usize) -> bool {
+        let Some(open_char) = self.view[start..].chars().next() else {
+            return false;
+        };
+        if !matches!(open_char, '(' | '（') {
+            return false;
+        }
+        let Ok(index) = self
+            .by_opener
+            .binary_search_by_key(&start, |&(open, _)| open)
+        else {
+            return false;
+        };
+        let close = self.by_opener[index].1;
+        let inside = &self.view[start..close];
+        let first = self.morpheme_at(start);
+        let last = self.morpheme_at(close);
+        !inside.chars().any(is_terminal_punctuation)
+            && !self.morphemes[first..last.max(first)]
+                .iter()
+                .any(|m| m.last_pos == Pos::EF || m.last_pos == Pos::ETN)
+    }
+
+    /// Whether a single period after `word` belongs to the word rather than
+    /// ending the sentence: list numbers ("1."), dates written with spaces
+    /// ("2023. 1. 5."), abbreviations ("Dr.", "e.g.") and initials ("J. K.").
+    fn period_is_not_a_stop(
+        &self,
+        word: &str,
+        starts_sentence: bool,
+        next: &str,
+        previous: Option<&str>,
+    ) -> bool {
+        let word = word.trim_start_matches(|c: char| !c.is_alphanumeric());
+        if is_single_syllable(word)
+            && (next.chars().nth(1).is_none_or(|c| !is_hangul_syllable(c))
+                || previous.is_some_and(|p| is_single_syllable(p.trim_end_matches('.'))))
+        {
+            // Spelled out for emphasis: "전. 부. 다. 요!!!"
+            return true;
+        }
+        if !word.is_empty() && word.chars().all(|c| c.is_ascii_digit()) {
+            let next_is_number = next.starts_with(|c: char| c.is_ascii_digit());
+            let previous_is_dotted_number = previous.is_some_and(|p| {
+                p.strip_suffix('.')
+                    .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+            });
+            return starts_sentence || next_is_number || previous_is_dotted_number;
+        }
+        let latin_start = word
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| c.is_ascii_alphabetic() || *c == '.')
+            .last()
+            .map_or(word.len(), |(index, _)| index);
+        let latin = &word[latin_start..];
+        if latin.is_empty() {
+            return false;
+        }
+        if latin.contains('.') {
+            // e.g, U.S: letters separated by periods.
+            return latin
+                .split('.')
+                .all(|part| part.len() == 1 && part.chars().all(|c| c.is_ascii_alphabetic()));
+        }
+        if latin.len() == 1 && latin.chars().all(|c| c.is_ascii_uppercase()) {
+            return next.starts_with(|c: char| c.is_ascii_uppercase());
+        }
+        Abbreviations::builtin().contains(latin)
+    }
+
+    /// A nominalized predicate used as a sentence end, as in notes and tech
+    /// writing: 했음, 통유리임, 달려옴, 확인함. Nouns made from adjectives
+    /// (매콤함, 뻑뻑함) are read as nouns unless they carry a tense (좋았음).
+    fn is_nominalized_end(&self, index: usize) -> bool {
+        let m = &self.morphemes[index];
+        // Unpunctuated, the analyser may tag the ending as a connective
+        // (좋/VA 음/EC).
+        let nominal_connective = m.last_pos == Pos::EC && m.surface(self.view) == "음";
+        if m.last_pos != Pos::ETN && !nominal_connective {
+            return false;
+        }
+        let ends_in_mieum = m
+            .surface(self.view)
+            .chars()
+            .next_back()
+            .is_some_and(|c| is_hangul_syllable(c) && (c as u32 - 0xAC00) % 28 == 16);
+        if !ends_in_mieum {
+            return false;
+        }
+        let after_tense = m.tag.contains("EP+ETN")
+            || m.tag.contains("VX+ETN")
+            || m.tag.contains("VV+ETN")
+            || index > 0
+                && self.morphemes[index - 1].byte_end == m.byte_start
+                && self.morphemes[index - 1].last_pos == Pos::EP;
+        after_tense
+            || matches!(
+                m.pos,
+                Pos::VV | Pos::VX | Pos::VA | Pos::VCP | Pos::VCN | Pos::XSV | Pos::EP
+            )
+            || matches!(m.pos, Pos::ETN | Pos::EC)
+                && index > 0
+                && self.morphemes[index - 1].byte_end == m.byte_start
+                && matches!(
+                    self.morphemes[index - 1].last_pos,
+                    Pos::VV | Pos::VA | Pos::VX | Pos::VCP | Pos::VCN | Pos::XSV
+                )
+    }
+
+    /// Reads the punctuation and decoration before `end` back to the last
+    /// real word of the sentence that started at `sentence_start`.
+    fn tail(&self, end: usize, sentence_start: usize) -> Tail {
+        let mut tail = Tail::default();
+        let mut position = end;
+        while position > sentence_start {
+            let Some(c) = self.view[..position].chars().next_back() else {
+                break;
+            };
+            let before = position - c.len_utf8();
+            if c.is_whitespace() {
+                position = before;
+                continue;
+            }
+            if let Some(open) = self.opener_of(before) {
+                let open_char = self.view[open..].chars().next().unwrap_or(' ');
+                let encloses_sentence = self.view[sentence_start..open]
+                    .chars()
+                    .all(|c| c.is_whitespace() || is_decoration(c));
+                if encloses_sentence || is_quotation_mark(open_char) {
+                    // A quoted or bracketed sentence: its end is inside.
+                    tail.quoted |= is_quotation_mark(open_char);
+                    position = before;
+                } else {
+                    // An aside or citation: the sentence goes on before it.
+                    position = open;
+                }
+                continue;
+            }
+            match c {
+                '.' => tail.periods += 1,
+                '…' | '‥' | '⋯' => tail.ellipsis = true,
+                c if is_terminal_punctuation(c) => tail.exclaims = true,
+                c if is_emotive(c) => tail.emotive = true,
+                c if is_closing(c) || is_pictograph(c) => {}
+                _ => break,
+            }
+            position = before;
+        }
+        tail.core_end = position;
+        tail
+    }
+
+    /// The opener matched with a closer at `close`.
+    fn opener_of(&self, close: usize) -> Option<usize> {
+        self.pairs
+            .binary_search_by_key(&close, |&(closer, _)| closer)
+            .ok()
+            .map(|index| self.pairs[index].1)
+    }
+
+    /// How many matched brackets or quotes enclose byte offset `position`.
+    fn depth(&self, position: usize) -> usize {
+        let opened = self.by_opener.partition_point(|&(open, _)| open < position);
+        let closed = self.closers.partition_point(|&close| close < position);
+        opened.saturating_sub(closed)
+    }
+
+    fn in_link(&self, position: usize) -> bool {
+        let index = self.links.partition_point(|link| link.end <= position);
+        self.links
+            .get(index)
+            .is_some_and(|link| link.start < position)
+    }
+
+    /// The index of the first morpheme that ends after `position`.
+    fn morpheme_at(&self, position: usize) -> usize {
+        self.morphemes.partition_point(|m| m.byte_end <= position)
+    }
+
+    /// The morpheme that holds the char just before `end`.
+    fn morpheme_ending_at(&self, end: usize) -> Option<usize> {
+        let index = self.morphemes.partition_point(|m| m.byte_end < end);
+        self.morphemes
+            .get(index)
+            .filter(|m| m.byte_start < end)
+            .map(|_| index)
+    }
+}
+
+/// The whitespace-separated words of `view` as byte ranges.
+fn words(view: &str) -> Vec<Range<usize>> {
+    let mut words = Vec::new();
+    let mut start = None;
+    for (index, c) in view.char_indices() {
+        match (c.is_whitespace(), start) {
+            (true, Some(begin)) => {
+                words.push(begin..index);
+                start = None;
+            }
+            (false, None) => start = Some(index),
+            _ => {}
+        }
+    }
+    if let Some(begin) = start {
+        words.push(begin..view.len());
+    }
+    words
+}
+
+/// Pairs brackets and quotes, returning (closer, opener) byte offsets in
+/// closer order. Unmatched marks pair with nothing, and nothing stays open
+/// across a blank line. A straight quote opens only at the start of a word
+/// (so apostrophes such as "Ghosts'n'Goblins" open nothing).
+fn match_brackets(view: &str) -> Vec<(usize, usize)> {
+    let mut pairs = Vec::new();
+    let mut open: Vec<(char, usize)> = Vec::new();
+    let mut previous = ' ';
+    let mut line_is_blank = true;
+    for (index, c) in view.char_indices() {
+        if c == '\n' {
+            if line_is_blank {
+                open.clear();
+            }
+            line_is_blank = true;
+        } else if !c.is_whitespace() {
+            line_is_blank = false;
+        }
+        let closes = if is_closing(c) {
+            open.iter()
+                .rposition(|&(opener, _)| closing_partner(opener) == Some(c))
+        } else {
+            None
+        };
+        if let Some(position) = closes {
+            pairs.push((index, open[position].1));
+            open.truncate(position);
+        } else if closing_partner(c).is_some()
+            && (!is_symmetric_quote(c) || !previous.is_alphanumeric())
+        {
+            open.push((c, index));
+        }
+        previous = c;
+    }
+    pairs
+}
+
+/// A numbered-list marker written as its own word: "1.", "2)", "10.".
+fn is_list_marker(word: &str) -> bool {
+    let digits = word.trim_end_matches(['.', ')']);
+    word.len() - digits.len() == 1
+        && (1..=3).contains(&digits.len())
+        && digits.chars().all(|c| c.is_ascii_digit())
+}
+
+/// A number written with a period after it, as in dates ("2023. 1. 5.").
+fn is_dotted_number(word: &str) -> bool {
+    word.strip_suffix('.')
+        .is_some_and(|digits| !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()))
+}
+
+fn is_single_syllable(word: &str) -> bool {
+    let mut chars = word.chars();
+    chars.next().is_some_and(is_hangul_syllable) && chars.next().is_none()
+}
+
+/// Word classes after which a sentence cannot stop: particles, conjunctions,
+/// interjections, determiners, adnominal endings, prefixes and commas.
+fn open_ended_pos(pos: Pos) -> bool {
+    pos.is_particle()
+        || matches!(
+            pos,
+            Pos::MAJ | Pos::IC | Pos::MM | Pos::ETM | Pos::XPN | Pos::SC
+        )
 }

@@ -3,3 +3,4 @@
 //! README defines, so figures compare with those published for other tools.
 
 pub mod ner;
+pub mod split;
