@@ -4,11 +4,13 @@
 //! ```text
 //! cargo run --release --example keywords -- FILE [-k N]
 //!     top keywords of a text file, with scores, counts and offsets
-//! cargo run --release --example keywords -- --recall DEV.jsonl [-k N]
+//! cargo run --release --example keywords -- --recall DEV.jsonl [-k N] [--idf-corpus]
 //!     for benches/keyword_recall.py: one JSON line per article with the
 //!     title's nouns (kosum's tokenizer: NNG/NNP/SL, stopwords removed) and
 //!     the top keywords of the body (sentences joined with "\n"; the title is
-//!     never given to the extractor)
+//!     never given to the extractor); `--idf-corpus` learns IDF from the
+//!     bodies themselves (what `--idf corpus` does) instead of the built-in
+//!     background table
 //! cargo run --release --example keywords -- --time FILE... [--rounds R]
 //!     tokenization vs keyword extraction time over the files (jsonl files
 //!     count each article's body as one document)
@@ -19,7 +21,7 @@ use std::time::{Duration, Instant};
 use kosum::analysis::{Analyzer, AnalyzerConfig, SentenceMode};
 use kosum::keywords::{self, KeywordOptions};
 use kosum::resources::Stopwords;
-use kosum::scoring::Idf;
+use kosum::scoring::{Idf, build_idf};
 use kosum::tokenize::Pos;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -27,6 +29,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut top = 10;
     let mut rounds = 5;
     let mut mode = "show";
+    let mut idf_corpus = false;
     let mut files = Vec::new();
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
@@ -35,6 +38,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "--rounds" => rounds = iter.next().ok_or("--rounds needs a number")?.parse()?,
             "--recall" => mode = "recall",
             "--time" => mode = "time",
+            "--idf-corpus" => idf_corpus = true,
             file => files.push(file.to_string()),
         }
     }
@@ -48,7 +52,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ..KeywordOptions::default()
     };
     match mode {
-        "recall" => recall(&analyzer, &idf, &options, &files[0]),
+        "recall" => recall(&analyzer, &idf, idf_corpus, &options, &files[0]),
         "time" => time(&analyzer, &idf, &options, &files, rounds),
         _ => {
             let text = std::fs::read_to_string(&files[0])?;
@@ -89,22 +93,36 @@ fn bodies(path: &str) -> Result<Vec<(String, String)>, Box<dyn std::error::Error
 fn recall(
     analyzer: &Analyzer,
     idf: &Idf,
+    idf_corpus: bool,
     options: &KeywordOptions,
     path: &str,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let stopwords = Stopwords::builtin();
-    for (title, body) in bodies(path)? {
+    let articles = bodies(path)?;
+    let learned;
+    let idf = if idf_corpus {
+        let documents = articles
+            .iter()
+            .map(|(_, body)| analyzer.document(body, SentenceMode::PerLine))
+            .collect::<Result<Vec<_>, _>>()?;
+        learned = build_idf(&documents);
+        &learned
+    } else {
+        idf
+    };
+    for (title, body) in &articles {
+        let (title, body) = (title.as_str(), body.as_str());
         let mut title_nouns: Vec<String> = Vec::new();
-        for morpheme in analyzer.tokenizer().tokenize(&title)? {
+        for morpheme in analyzer.tokenizer().tokenize(title)? {
             if !matches!(morpheme.pos, Pos::NNG | Pos::NNP | Pos::SL) {
                 continue;
             }
-            let noun = morpheme.surface(&title).to_lowercase();
+            let noun = morpheme.surface(title).to_lowercase();
             if !stopwords.contains(&noun) && !title_nouns.contains(&noun) {
                 title_nouns.push(noun);
             }
         }
-        let document = analyzer.document(&body, SentenceMode::PerLine)?;
+        let document = analyzer.document(body, SentenceMode::PerLine)?;
         let keywords: Vec<String> = keywords::extract(&document, idf, options)
             .into_iter()
             .map(|keyword| keyword.text)

@@ -79,9 +79,6 @@ pub struct Mention {
     pub word: usize,
     /// Index of the sentence it is in.
     pub sentence: usize,
-    /// Index of the noun run it belongs to (runs are numbered in document
-    /// order); consecutive mentions of one run are adjacent words.
-    pub run: usize,
     /// Whether the word is a name here: a proper noun (NNP, including
     /// kosum's and the user's dictionary names) or a Latin word with a
     /// capital letter or digit (Azure, GPU, GPT3).
@@ -139,7 +136,7 @@ static WEB_ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?i)[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+",
         r"|(?:https?://|www\.)[^\s<>()\[\]]+",
-        r"|\b(?:[a-z0-9-]+\.)+(?:com|net|org|kr|io|ml|ai|co|me|dev|app|jp|cn|info|biz|edu|gov)\b(?:/[^\s<>()\[\]]*)?",
+        r"|(?:[a-z0-9-]+\.)+(?:com|net|org|kr|io|ml|ai|co|me|dev|app|jp|cn|info|biz|edu|gov)(?-u:\b)(?:/[^\s<>()\[\]]*)?",
     ))
     .expect("the web address pattern is valid")
 });
@@ -270,7 +267,6 @@ impl<'a> Collector<'a> {
             term_index: HashMap::new(),
             key_buffer: String::new(),
             run: Vec::new(),
-            runs: 0,
         };
         let mut excluded_at = 0;
         for sentence in &document.sentences {
@@ -422,7 +418,6 @@ struct State<'t, 's> {
     key_buffer: String,
     /// The current noun run: (word, piece).
     run: Vec<(usize, Piece)>,
-    runs: usize,
 }
 
 impl State<'_, '_> {
@@ -455,7 +450,6 @@ impl State<'_, '_> {
         self.candidates.mentions.push(Mention {
             word,
             sentence,
-            run: self.runs,
             name,
         });
         self.run.push((word, piece));
@@ -501,7 +495,6 @@ impl State<'_, '_> {
             }
         }
         self.run.clear();
-        self.runs += 1;
     }
 
     fn count_term(
@@ -543,5 +536,155 @@ impl State<'_, '_> {
             Some((_, count)) => *count += 1,
             None => term.surfaces.push((bytes, 1)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::OnceLock;
+
+    use super::*;
+    use crate::analysis::{Analyzer, AnalyzerConfig, SentenceMode};
+
+    fn analyzer() -> &'static Analyzer {
+        static ANALYZER: OnceLock<Analyzer> = OnceLock::new();
+        ANALYZER.get_or_init(|| Analyzer::new(&AnalyzerConfig::default()).unwrap())
+    }
+
+    fn collect(text: &str) -> Candidates {
+        let document = analyzer().document(text, SentenceMode::Split).unwrap();
+        Collector::new(Stopwords::builtin(), &CandidateOptions::default()).collect(&document)
+    }
+
+    /// Each term as its most common surface, with its count.
+    fn terms(text: &str) -> Vec<(String, usize)> {
+        let candidates = collect(text);
+        candidates
+            .terms
+            .iter()
+            .map(|term| (text[term.common_surface()].to_string(), term.count))
+            .collect()
+    }
+
+    fn words(text: &str) -> Vec<String> {
+        collect(text).words.into_iter().map(|w| w.key).collect()
+    }
+
+    #[test]
+    fn particles_endings_and_stopwords_are_not_words() {
+        assert_eq!(
+            words("마이크로소프트가 오픈AI에 투자했다는 것은 새로운 소식이다."),
+            ["마이크로소프트", "오픈ai", "투자", "소식"]
+        );
+    }
+
+    #[test]
+    fn particle_attached_mentions_are_one_term() {
+        let found = terms("애저가 좋다. 애저를 쓴다. 애저의 가격.");
+        assert!(found.contains(&("애저".to_string(), 3)), "{found:?}");
+    }
+
+    #[test]
+    fn spaced_and_joined_compounds_are_one_term_written_the_common_way() {
+        let found = terms("반도체 공장이 컸다. 반도체 공장을 짓는다. 반도체공장 매출.");
+        assert!(found.contains(&("반도체 공장".to_string(), 3)), "{found:?}");
+        // The word is counted in every mention; as a term of its own only
+        // where it is not part of a joined compound (terms never cut one).
+        assert!(found.contains(&("반도체".to_string(), 2)), "{found:?}");
+        let candidates = collect("반도체 공장이 컸다. 반도체 공장을 짓는다. 반도체공장 매출.");
+        assert_eq!(candidates.words[0].key, "반도체");
+        assert_eq!(candidates.words[0].count, 3);
+    }
+
+    #[test]
+    fn phrases_stop_at_particles_and_never_exceed_three_words() {
+        let found =
+            terms("오픈AI 클라우드 인프라는 원래 구글의 서버 스토리지 네트워킹 분야 기술이었다.");
+        let surfaces: Vec<&str> = found.iter().map(|(s, _)| s.as_str()).collect();
+        assert!(surfaces.contains(&"오픈AI 클라우드 인프라"), "{surfaces:?}");
+        assert!(surfaces.contains(&"클라우드 인프라"), "{surfaces:?}");
+        assert!(
+            !surfaces.iter().any(|s| s.contains("인프라는")),
+            "{surfaces:?}"
+        );
+        assert!(
+            !surfaces.iter().any(|s| s.contains("구글 서버")),
+            "{surfaces:?}"
+        );
+        assert!(
+            surfaces.iter().all(|s| s.split(' ').count() <= 3),
+            "{surfaces:?}"
+        );
+    }
+
+    #[test]
+    fn numbers_count_only_glued_to_latin_words() {
+        let found = words("GPT3 모델은 2019년에 나왔고 5G 망과 3개 회사가 쓴다.");
+        assert!(found.contains(&"gpt3".to_string()), "{found:?}");
+        assert!(found.contains(&"5g".to_string()), "{found:?}");
+        assert!(
+            !found.iter().any(|w| w.starts_with("2019") || w == "3"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn addresses_bylines_and_section_labels_are_excluded() {
+        let text = "[IT수다떨기] 클라우드 이야기\n\n[테크수다 기자 도안구 eyeball@techsuda.com] 원리는 jiho-ml.com 또는 https://example.org/a?b=1 에서 본다.\n홍길동 기자 = 클라우드 시장이 컸다.";
+        let found = words(text);
+        for banned in [
+            "it",
+            "수다",
+            "테크",
+            "도안구",
+            "eyeball",
+            "techsuda",
+            "com",
+            "jiho",
+            "ml",
+            "example",
+            "org",
+            "홍길동",
+        ] {
+            assert!(
+                !found.contains(&banned.to_string()),
+                "{banned} in {found:?}"
+            );
+        }
+        assert!(found.contains(&"클라우드".to_string()), "{found:?}");
+        assert!(found.contains(&"원리".to_string()), "{found:?}");
+    }
+
+    #[test]
+    fn running_english_keeps_only_names_and_acronyms() {
+        let found = words(
+            "OpenAI forms exclusive computing partnership with Microsoft on Azure GPU.\n애저 AI 인프라.",
+        );
+        assert!(found.contains(&"openai".to_string()), "{found:?}");
+        assert!(found.contains(&"azure".to_string()), "{found:?}");
+        assert!(found.contains(&"gpu".to_string()), "{found:?}");
+        assert!(!found.contains(&"exclusive".to_string()), "{found:?}");
+        assert!(!found.contains(&"computing".to_string()), "{found:?}");
+    }
+
+    #[test]
+    fn a_heading_line_is_the_title() {
+        assert_eq!(
+            collect("AI 판 흔드는 협력\n\n본문이 시작된다. 둘째 문장.").title,
+            Some(0)
+        );
+        assert_eq!(collect("본문이 시작된다.\n둘째 문장이다.").title, None);
+    }
+
+    #[test]
+    fn excluded_spans_are_sorted_byte_ranges() {
+        let text = "메일 a.b@c.co.kr 과 www.naver.com 그리고 (서울=연합뉴스) 홍길동 기자 =";
+        let spans = excluded_spans(text);
+        let found: Vec<&str> = spans.iter().map(|s| &text[s.clone()]).collect();
+        assert!(found.contains(&"a.b@c.co.kr"), "{found:?}");
+        assert!(found.contains(&"www.naver.com"), "{found:?}");
+        assert!(found.contains(&"(서울=연합뉴스)"), "{found:?}");
+        assert!(found.iter().any(|s| s.contains("홍길동 기자")), "{found:?}");
+        assert!(spans.windows(2).all(|p| p[0].start <= p[1].start));
     }
 }

@@ -2,41 +2,56 @@
 //! would agree with, best first.
 //!
 //! The terms come from [`crate::candidates`] (nouns, names and compound noun
-//! phrases, particles and stopwords removed). Each candidate **word** w gets
-//! a score from two views of the document, each a distribution over words
-//! summing to 1, averaged:
+//! phrases, particles and stopwords removed).
 //!
-//! - **TF-IDF**: T(w) = tf(w)·idf(w) / Σᵥ tf(v)·idf(v), where tf counts every
-//!   mention (inflected and particle-attached forms merged) and idf comes
-//!   from [`Idf`] (general Korean text, or a user's folder).
-//! - **TextRank with a position prior** (PositionRank): R(w) is the weighted
-//!   PageRank (damping 0.85) of a graph whose nodes are the words and whose
-//!   edges count how often two words occur within
+//! ## Word scores
+//!
+//! Every mention of a candidate word has a weight
+//! m = (1 + 1/(i + 1)) · 2 if in a title line · 1.5 if a name, where i is the
+//! sentence index (early mentions count up to twice as much), a title line is
+//! a heading of its own ([`crate::candidates::Candidates::title`]), and a
+//! name is a proper noun or a capitalized Latin word or acronym (what an
+//! article is about is more often named than general). M(w) sums the weights
+//! of w's mentions. Each word w then gets a score from two views of the
+//! document, each a distribution over words summing to 1, averaged:
+//!
+//! - **TF-IDF**: T(w) = M(w)·idf(w) / Σᵥ M(v)·idf(v), with idf from [`Idf`]
+//!   (general Korean text, or a user's folder).
+//! - **TextRank with a position prior** (as in PositionRank): R(w) is the
+//!   weighted PageRank (damping 0.85) of a graph whose nodes are the words and
+//!   whose edges count how often two words occur within
 //!   [`KeywordOptions::window`] candidate words of each other inside one
-//!   sentence. The random jump is not uniform but proportional to
-//!   π(w) = Σ over mentions of w of 1 + 1/(i + 1), i being the sentence index,
-//!   with mentions in a title line counted twice: early and title mentions
-//!   matter more, as in news and blog writing.
+//!   sentence; the random jump goes to w with probability ∝ M(w).
 //!
 //! s(w) = ½·T(w) + ½·R(w).
 //!
-//! A **term** t (a word or a keyphrase of several words) gets the share of
-//! each of its words that its occurrences account for:
+//! ## Term scores
 //!
-//! S(t) = Σ_{w ∈ t} s(w) · c(t) / c(w)
+//! A term t (a word, a joined compound such as 지카바이러스, or a phrase of
+//! up to three compounds) gets, for each of its compounds, the share of the
+//! compound's strongest word that t's occurrences account for:
 //!
-//! where c counts occurrences. A phrase whose words occur only inside it
-//! ("깃허브 코파일럿") beats each word alone; a word that also stands alone
-//! keeps most of its score for itself.
+//! S(t) = Σ_{compounds g of t} max_{w ∈ g} s(w) · min(c(t) / c(w), left(w))
 //!
-//! **Deduplication** is greedy: the best term is taken, and the share c(t)/c(w)
-//! of each of its words is used up, so later terms that contain those words
-//! only score for what is left. After "마이크로소프트" is taken,
-//! "마이크로소프트 애저" scores only for 애저 and competes with "애저" alone;
-//! after "엔비디아 GPU" is taken, "엔비디아" keeps the share of its mentions
-//! outside that phrase. Reported scores are these marginal scores, so they
-//! never increase down the list. Single Hangul syllables ("판", "썬") are
-//! reported only when they occur at least [`STRONG_SINGLE_SYLLABLE`] times.
+//! where c counts occurrences and left(w), initially 1, is the share of w not
+//! yet used up. A phrase whose words occur only inside it ("깃허브
+//! 코파일럿") beats each word alone; a word that also stands alone keeps
+//! most of its score for itself.
+//!
+//! ## Selection and deduplication
+//!
+//! Greedy: the best term is taken; if it has several words, the share
+//! c(t)/c(w) of each is used up, so terms that overlap it later score only
+//! for what is left. A word taken alone keeps its share for phrases that add
+//! a new word ("클라우드" then "클라우드 사업자"), but a phrase made only of
+//! words already taken or used up scores nothing. So after "마이크로소프트",
+//! "마이크로소프트 애저" (애저 written only there) competes with "애저" and
+//! only one of them is listed; after "엔비디아 GPU" is taken, "엔비디아"
+//! keeps the share of its mentions outside that phrase. Reported scores are
+//! these marginal scores, so they never increase down the list. Single Hangul
+//! syllables ("판", "썬") are reported only when they occur at least
+//! [`STRONG_SINGLE_SYLLABLE`] times, and phrases of three compounds only
+//! when they recur.
 
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap};
@@ -317,4 +332,76 @@ fn select(text: &str, candidates: &Candidates, word_scores: &[f64], top: usize) 
         });
     }
     keywords
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::OnceLock;
+
+    use super::*;
+    use crate::analysis::{Analyzer, AnalyzerConfig, SentenceMode};
+
+    fn analyzer() -> &'static Analyzer {
+        static ANALYZER: OnceLock<Analyzer> = OnceLock::new();
+        ANALYZER.get_or_init(|| Analyzer::new(&AnalyzerConfig::default()).unwrap())
+    }
+
+    fn top(text: &str, k: usize) -> Vec<Keyword> {
+        let document = analyzer().document(text, SentenceMode::Split).unwrap();
+        let options = KeywordOptions {
+            top: k,
+            ..KeywordOptions::default()
+        };
+        extract(&document, &Idf::default(), &options)
+    }
+
+    fn texts(keywords: &[Keyword]) -> Vec<&str> {
+        keywords.iter().map(|k| k.text.as_str()).collect()
+    }
+
+    #[test]
+    fn a_phrase_and_its_only_word_are_not_both_listed() {
+        // 애저 occurs only inside "마이크로소프트 애저".
+        let text = "마이크로소프트가 성장했다. 마이크로소프트 애저 매출이 늘었다. \
+                    마이크로소프트는 투자를 늘린다. 마이크로소프트의 주가가 올랐다.";
+        let found = top(text, 10);
+        let list = texts(&found);
+        assert_eq!(list[0], "마이크로소프트", "{list:?}");
+        let phrase = list.contains(&"마이크로소프트 애저");
+        let word = list.contains(&"애저");
+        assert!(phrase != word, "{list:?}");
+    }
+
+    #[test]
+    fn a_word_that_also_stands_alone_keeps_its_own_place() {
+        // 엔비디아 occurs inside "엔비디아 GPU" and twice alone.
+        let text = "엔비디아 GPU 수요가 크다. 엔비디아가 멜라녹스를 샀다. \
+                    엔비디아는 네트워크도 판다. 엔비디아 GPU 가격이 올랐다.";
+        let list: Vec<String> = top(text, 10).into_iter().map(|k| k.text).collect();
+        assert!(list.contains(&"엔비디아".to_string()), "{list:?}");
+        assert!(list.contains(&"엔비디아 GPU".to_string()), "{list:?}");
+    }
+
+    #[test]
+    fn scores_fall_down_the_list_and_top_is_respected() {
+        let text = "클라우드 시장이 커진다. 클라우드 보안이 중요하다. 보안 인력이 모자란다. \
+                    데이터센터 투자가 늘었다. 데이터센터 전력이 문제다.";
+        for k in [1, 3, 50] {
+            let found = top(text, k);
+            assert!(found.len() <= k);
+            assert!(
+                found.windows(2).all(|p| p[0].score >= p[1].score),
+                "{found:?}"
+            );
+        }
+        assert_eq!(top(text, 1)[0].text, "클라우드");
+    }
+
+    #[test]
+    fn weak_single_syllables_are_not_reported() {
+        let text = "AI 판 흔드는 협력\n\n판이 커졌다. AI 기업들이 AI 모델을 낸다.";
+        let list: Vec<String> = top(text, 10).into_iter().map(|k| k.text).collect();
+        assert!(!list.iter().any(|k| k == "판" || k == "AI 판"), "{list:?}");
+        assert!(list.contains(&"AI".to_string()), "{list:?}");
+    }
 }
