@@ -337,6 +337,67 @@ mod tests {
     }
 
     #[test]
+    fn idf_files_round_trip_in_a_stable_order() {
+        let idf = Idf::Learned {
+            documents: 3,
+            frequencies: HashMap::from([
+                ("애저".to_string(), 1),
+                ("클라우드".to_string(), 3),
+                ("gpu".to_string(), 1),
+            ]),
+        };
+        let text = idf.to_tsv().unwrap();
+        let rows: Vec<&str> = text.lines().skip(1).collect();
+        assert_eq!(rows, ["@documents\t3", "클라우드\t3", "gpu\t1", "애저\t1"]);
+        let reread = Idf::parse("idf.tsv", &text).unwrap();
+        for term in ["애저", "클라우드", "gpu", "없는말"] {
+            assert_eq!(reread.weight(term), idf.weight(term), "{term}");
+        }
+        assert!(Idf::default().to_tsv().is_none());
+    }
+
+    #[test]
+    fn idf_file_errors_name_the_line() {
+        let cases = [
+            (
+                "클라우드\t3\n",
+                "line 1: the first line must be `@documents",
+            ),
+            (
+                "@documents\t2\n클라우드\t3\n",
+                "line 2: expected a term and a count from 1 to 2",
+            ),
+            (
+                "@documents\t2\n애저 1\n",
+                "line 2: expected `term<TAB>document count`",
+            ),
+            (
+                "@documents\t2\n애저\tmany\n",
+                "line 2: \"many\" is not a whole number",
+            ),
+            (
+                "@documents\t2\n애저\t1\n애저\t2\n",
+                "line 3: the term \"애저\" is listed twice",
+            ),
+            ("# only a comment\n", "line 1: no `@documents<TAB>N` line"),
+        ];
+        for (text, expected) in cases {
+            let err = Idf::parse("idf.tsv", text).unwrap_err().to_string();
+            assert!(err.starts_with("idf.tsv, "), "{err}");
+            assert!(err.contains(expected), "{err} lacks {expected}");
+        }
+    }
+
+    #[test]
+    fn background_lookups_follow_wordfreq_number_spelling() {
+        assert_eq!(background_form("2019"), "0000");
+        assert_eq!(background_form("gpt3"), "gpt3");
+        assert_eq!(background_form("a100x"), "a000x");
+        let idf = Idf::default();
+        assert_eq!(idf.weight("2019"), idf.weight("1234"));
+    }
+
+    #[test]
     fn pagerank_favours_the_hub_and_sums_to_one() {
         // A star: everyone links to node 0 and node 0 links back.
         let graph: Graph = vec![
