@@ -126,6 +126,20 @@ fn empty_and_noun_free_texts_have_no_keywords() {
 }
 
 #[test]
+fn odd_inputs_give_well_formed_keywords() {
+    for text in [
+        "😀😀 ㅋㅋㅋ ＡＩ　클라우드\r\n\t@@@ http:// a@b .com 클라우드!!",
+        "\u{feff}\u{200b}클라우드\u{00a0}인프라\r\n클라우드\u{2028}인프라",
+        "https://example.com/a/b?c=d eyeball@techsuda.com www.naver.com",
+        "가나다라마바사아자차카타파하가나다라마바사아자차카타파하 GPT4o GPT-4 A100 H100",
+        "[ ] [] ( ) (기자) [단독] 기자 = \n\n\n 클라우드",
+    ] {
+        let found = keywords(text, 10);
+        assert_well_formed(text, &found);
+    }
+}
+
+#[test]
 fn learned_idf_from_a_folder_down_weights_what_every_document_shares() {
     let texts = [
         "클라우드 시장에서 애저가 성장했다. 애저 매출이 늘었다.",
