@@ -1,1 +1,690 @@
-//! (in progress)
+//! Keyword candidates: which stretches of a document's morphemes could be a
+//! keyword, counted so that every mention of one term is one entry.
+//!
+//! Korean attaches particles and endings to nouns ("마이크로소프트가",
+//! "클라우드를"), so counting words by whitespace would split one topic into
+//! many. This stage reads the morphological analysis instead and keeps only
+//! what names things:
+//!
+//! - **Words** are single noun morphemes: general and proper nouns (NNG,
+//!   NNP), Chinese characters (SH), Latin words (SL) with a number glued to
+//!   them (`GPT3`, `5G`), and roots (XR) used as nouns. A noun prefix (XPN)
+//!   stays on the noun it precedes. Particles, endings, suffixes, bare
+//!   numbers, dependent nouns and counters (NNB, NNBC), numerals, pronouns and
+//!   stopwords (`dict/stopwords.txt`) are never words.
+//! - **Noun runs** are maximal sequences of words in one sentence with nothing
+//!   between them, or exactly one space: "클라우드 인프라", "깃허브
+//!   코파일럿", "구글클라우드". Anything else (a particle, an ending, a
+//!   symbol, a stopword, a line break) ends a run.
+//! - **Terms** are what may be reported: every word, and every stretch of
+//!   two to [`CandidateOptions::max_phrase_words`] consecutive words of a run
+//!   (a keyphrase). A term's key is its words' keys joined by one space, so
+//!   "구글클라우드" and "구글 클라우드" are one term; its reported surface is
+//!   the form most often written.
+//!
+//! Some spans are excluded before anything is read: e-mail addresses, URLs
+//! and bare domain names (`jiho-ml.com`), and bylines (a bracketed span
+//! naming a reporter or holding an address, or "NAME 기자"). Lower-case Latin
+//! words count only in Korean sentences, so running English ("exclusive
+//! computing partnership") does not flood the list, while names and acronyms
+//! (`Azure`, `GPU`) always count.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::analysis::Document;
+use crate::normalize::analysis_view;
+use crate::resources::{Stopwords, is_hangul_syllable};
+use crate::tokenize::{Morpheme, Pos};
+
+/// How candidates are formed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CandidateOptions {
+    /// The longest keyphrase, in words.
+    pub max_phrase_words: usize,
+}
+
+impl Default for CandidateOptions {
+    fn default() -> Self {
+        Self {
+            max_phrase_words: MAX_PHRASE_WORDS,
+        }
+    }
+}
+
+/// The hard upper limit of [`CandidateOptions::max_phrase_words`].
+pub const MAX_PHRASE_WORDS: usize = 3;
+
+/// The most noun morphemes one term may hold (compounds included).
+pub const MAX_TERM_PIECES: usize = 6;
+
+/// One distinct noun morpheme of the document (a node of the TextRank graph).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Word {
+    /// Lower-cased surface: the identity of the word, and its IDF lookup key.
+    pub key: String,
+    /// How many times it occurs.
+    pub count: usize,
+    /// Whether it is a single Hangul syllable ("판", "썬"), which is too
+    /// ambiguous to report alone unless it is frequent.
+    pub single_syllable: bool,
+}
+
+/// One mention of a word: where it is, for co-occurrence and position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mention {
+    pub word: usize,
+    /// Index of the sentence it is in.
+    pub sentence: usize,
+    /// Whether the word is a name here: a proper noun (NNP, including
+    /// kosum's and the user's dictionary names) or a Latin word with a
+    /// capital letter or digit (Azure, GPU, GPT3).
+    pub name: bool,
+}
+
+/// A term that may be reported: one word or a keyphrase of several.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Term {
+    /// Indices into [`Candidates::words`], in order.
+    pub words: Vec<usize>,
+    /// The compounds of the term (nouns written together) as ranges of
+    /// `words`, as first written: "구글클라우드" is one compound of two
+    /// words, "클라우드 인프라" two compounds of one word each. Spelling
+    /// the same words with or without a space is one term.
+    pub compounds: Vec<Range<usize>>,
+    /// How many times the term occurs.
+    pub count: usize,
+    /// Char offsets of the first mention.
+    pub first: Range<usize>,
+    /// Byte offsets of the first mention.
+    pub first_bytes: Range<usize>,
+    /// Every written form with its count, in order of first appearance.
+    surfaces: Vec<(Range<usize>, usize)>,
+}
+
+impl Term {
+    /// The form written most often (the first one on a tie), as byte offsets
+    /// of one of its mentions.
+    pub fn common_surface(&self) -> Range<usize> {
+        let mut best: Option<&(Range<usize>, usize)> = None;
+        for entry in &self.surfaces {
+            if best.is_none_or(|b| entry.1 > b.1) {
+                best = Some(entry);
+            }
+        }
+        best.map_or(self.first_bytes.clone(), |(range, _)| range.clone())
+    }
+}
+
+/// Everything the keyword stage needs from one document.
+#[derive(Debug, Clone, Default)]
+pub struct Candidates {
+    pub words: Vec<Word>,
+    /// Every word mention in document order.
+    pub mentions: Vec<Mention>,
+    pub terms: Vec<Term>,
+    /// The first sentence, when it is a heading line of its own (short, no
+    /// final punctuation, followed by a line break).
+    pub title: Option<usize>,
+}
+
+/// E-mail addresses, URLs and bare domain names.
+static WEB_ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?i)[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+",
+        r"|(?:https?://|www\.)[^\s<>()\[\]]+",
+        r"|(?:[a-z0-9-]+\.)+(?:com|net|org|kr|io|ml|ai|co|me|dev|app|jp|cn|info|biz|edu|gov)(?-u:\b)(?:/[^\s<>()\[\]]*)?",
+    ))
+    .expect("the web address pattern is valid")
+});
+
+/// Section labels in square brackets at the start of a line ("[단독]",
+/// "[IT수다떨기]"): a column or rubric name, not the article's topic.
+static SECTION_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^[ \t]*\[[^\]\n]{1,12}\]").expect("the section label pattern is valid")
+});
+
+/// Bylines: a bracketed span that names a reporter or holds an address
+/// ("[테크수다 기자 도안구 eyeball@techsuda.com]", "(서울=연합뉴스)"), or
+/// a name followed by 기자/특파원 ("홍길동 기자").
+static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"[\[(（【][^\])）】\n]{0,80}(?:기자|특파원|=|@)[^\])）】\n]{0,80}[\])）】]",
+        r"|(?:^|[\s=])[가-힣]{2,4}[ ]?(?:기자|특파원)(?:[\s=]|$)",
+    ))
+    .expect("the byline pattern is valid")
+});
+
+/// Byte spans of the text that never yield candidates, sorted by start.
+pub fn excluded_spans(text: &str) -> Vec<Range<usize>> {
+    let mut spans: Vec<Range<usize>> = WEB_ADDRESS
+        .find_iter(text)
+        .chain(BYLINE.find_iter(text))
+        .chain(SECTION_LABEL.find_iter(text))
+        .map(|m| m.range())
+        .collect();
+    spans.sort_by_key(|span| span.start);
+    spans
+}
+
+/// Appends the word key of `surface` to `buffer`: the surface in lower case.
+pub fn push_key(buffer: &mut String, surface: &str) {
+    for c in surface.chars() {
+        if c.is_uppercase() {
+            buffer.extend(c.to_lowercase());
+        } else {
+            buffer.push(c);
+        }
+    }
+}
+
+/// How a morpheme takes part in candidate formation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// Part of a word.
+    Noun,
+    /// A Latin word that is running English, not a name.
+    PlainEnglish,
+    /// A number (SN): a word only when glued to Latin letters.
+    Number,
+    /// A noun prefix, kept on the following noun.
+    Prefix,
+    /// Ends any run.
+    Other,
+}
+
+fn role(morpheme: &Morpheme, surface: &str, next: Option<&Morpheme>) -> Role {
+    match morpheme.pos {
+        Pos::NNG | Pos::NNP => {
+            if morpheme
+                .tag
+                .split('+')
+                .all(|tag| matches!(tag, "NNG" | "NNP"))
+            {
+                Role::Noun
+            } else {
+                Role::Other
+            }
+        }
+        Pos::SH => Role::Noun,
+        Pos::SL => {
+            if surface
+                .chars()
+                .any(|c| c.is_uppercase() || c.is_ascii_digit())
+            {
+                Role::Noun
+            } else {
+                Role::PlainEnglish
+            }
+        }
+        Pos::SN => Role::Number,
+        Pos::XPN => Role::Prefix,
+        // A root names something only when it is not the stem of a
+        // predicate (깨끗+하다, 중요+한).
+        Pos::XR => match next {
+            Some(next) if matches!(next.pos, Pos::XSA | Pos::XSV) || next.pos.is_ending() => {
+                Role::Other
+            }
+            _ => Role::Noun,
+        },
+        _ => Role::Other,
+    }
+}
+
+/// One word mention being assembled: byte and char span.
+#[derive(Debug, Clone)]
+struct Piece {
+    bytes: Range<usize>,
+    chars: Range<usize>,
+}
+
+/// Builds candidates for `document`.
+pub struct Collector<'a> {
+    stopwords: &'a Stopwords,
+    options: CandidateOptions,
+}
+
+impl<'a> Collector<'a> {
+    pub fn new(stopwords: &'a Stopwords, options: &CandidateOptions) -> Self {
+        let mut options = options.clone();
+        options.max_phrase_words = options.max_phrase_words.clamp(1, MAX_PHRASE_WORDS);
+        Self { stopwords, options }
+    }
+
+    pub fn collect(&self, document: &Document<'_>) -> Candidates {
+        let text = document.text;
+        let view = analysis_view(text);
+        let excluded = excluded_spans(&view);
+        let mut state = State {
+            text,
+            stopwords: self.stopwords,
+            max_phrase_words: self.options.max_phrase_words,
+            candidates: Candidates::default(),
+            word_index: HashMap::new(),
+            term_index: HashMap::new(),
+            key_buffer: String::new(),
+            run: Vec::new(),
+        };
+        let mut excluded_at = 0;
+        for sentence in &document.sentences {
+            let morphemes = document
+                .morphemes
+                .get(sentence.morphemes.clone())
+                .unwrap_or(&[]);
+            let korean = is_korean(&view[sentence.byte_start..sentence.byte_end]);
+            let mut pending: Option<Piece> = None;
+            let mut previous_end: Option<usize> = None;
+            // The end of a number already glued to the Latin word before it.
+            let mut absorbed_until = 0;
+            for (offset, morpheme) in morphemes.iter().enumerate() {
+                if morpheme.byte_end <= absorbed_until {
+                    continue;
+                }
+                while excluded
+                    .get(excluded_at)
+                    .is_some_and(|span| span.end <= morpheme.byte_start)
+                {
+                    excluded_at += 1;
+                }
+                let gap = previous_end
+                    .map(|end| &view[end.min(morpheme.byte_start)..morpheme.byte_start]);
+                previous_end = Some(morpheme.byte_end);
+                let attached = gap.is_some_and(str::is_empty);
+                let joinable = gap.is_none_or(|gap| gap.is_empty() || gap == " ");
+                if !joinable {
+                    state.end_run();
+                    pending = None;
+                }
+                let is_excluded = excluded
+                    .get(excluded_at)
+                    .is_some_and(|span| span.start < morpheme.byte_end);
+                if is_excluded {
+                    state.end_run();
+                    pending = None;
+                    continue;
+                }
+                let surface = morpheme.surface(text);
+                let next = morphemes.get(offset + 1);
+                let next_attached = next.is_some_and(|n| n.byte_start == morpheme.byte_end);
+                let mut role = role(morpheme, surface, next);
+                if role == Role::PlainEnglish {
+                    role = if korean { Role::Noun } else { Role::Other };
+                }
+                let span = Piece {
+                    bytes: morpheme.byte_start..morpheme.byte_end,
+                    chars: morpheme.start..morpheme.end,
+                };
+                match role {
+                    Role::Noun => {
+                        let mut piece = match pending.take() {
+                            Some(prefix) if attached => Piece {
+                                bytes: prefix.bytes.start..span.bytes.end,
+                                chars: prefix.chars.start..span.chars.end,
+                            },
+                            _ => span,
+                        };
+                        // Digits glued to a Latin word belong to it (GPT3),
+                        // unless a counter follows them (A4용지 stays apart
+                        // from 3개).
+                        if morpheme.pos == Pos::SL
+                            && let Some(number) = next.filter(|n| n.pos == Pos::SN && next_attached)
+                        {
+                            let counted = morphemes.get(offset + 2).is_some_and(|after| {
+                                after.byte_start == number.byte_end
+                                    && matches!(after.pos, Pos::NNBC | Pos::NNB)
+                            });
+                            if !counted {
+                                piece.bytes.end = number.byte_end;
+                                piece.chars.end = number.end;
+                                previous_end = Some(number.byte_end);
+                                absorbed_until = number.byte_end;
+                            }
+                        }
+                        let name = morpheme.pos == Pos::NNP
+                            || morpheme.pos == Pos::SL
+                                && surface
+                                    .chars()
+                                    .any(|c| c.is_uppercase() || c.is_ascii_digit());
+                        state.push_piece(piece, sentence.index, name);
+                    }
+                    Role::Number => {
+                        state.end_run();
+                        // A number glued to a following Latin word (5G, 3D).
+                        if next_attached && next.is_some_and(|n| n.pos == Pos::SL) {
+                            pending = Some(span);
+                        }
+                    }
+                    Role::Prefix => {
+                        state.end_run();
+                        if next_attached {
+                            pending = Some(span);
+                        }
+                    }
+                    Role::PlainEnglish | Role::Other => {
+                        state.end_run();
+                        pending = None;
+                    }
+                }
+            }
+            state.end_run();
+        }
+        state.candidates.title = title_sentence(document, &view);
+        state.candidates
+    }
+}
+
+/// Whether a sentence is mostly Korean (more Hangul syllables than Latin
+/// letters).
+fn is_korean(sentence: &str) -> bool {
+    let mut balance: i64 = 0;
+    for c in sentence.chars() {
+        if is_hangul_syllable(c) {
+            balance += 1;
+        } else if c.is_ascii_alphabetic() {
+            balance -= 1;
+        }
+    }
+    balance > 0
+}
+
+/// The first sentence, if it is a heading: a line of its own of at most
+/// [`TITLE_MAX_CHARS`] chars that does not end in sentence punctuation.
+fn title_sentence(document: &Document<'_>, view: &str) -> Option<usize> {
+    let first = document.sentences.first()?;
+    let next = document.sentences.get(1)?;
+    let between = view.get(first.byte_end..next.byte_start)?;
+    let ends_sentence = document
+        .morphemes
+        .get(first.morphemes.clone())
+        .and_then(<[Morpheme]>::last)
+        .is_some_and(|m| m.pos == Pos::SF);
+    let short = first.end - first.start <= TITLE_MAX_CHARS;
+    (between.contains('\n') && short && !ends_sentence).then_some(first.index)
+}
+
+/// The longest first line still read as a title.
+const TITLE_MAX_CHARS: usize = 100;
+
+struct State<'t, 's> {
+    text: &'t str,
+    stopwords: &'s Stopwords,
+    max_phrase_words: usize,
+    candidates: Candidates,
+    word_index: HashMap<String, usize>,
+    term_index: HashMap<[u32; MAX_TERM_PIECES], usize>,
+    key_buffer: String,
+    /// The current noun run: (word, piece).
+    run: Vec<(usize, Piece)>,
+}
+
+impl State<'_, '_> {
+    /// Adds a word mention to the current run, or ends the run at a stopword.
+    fn push_piece(&mut self, piece: Piece, sentence: usize, name: bool) {
+        let surface = &self.text[piece.bytes.clone()];
+        self.key_buffer.clear();
+        push_key(&mut self.key_buffer, surface);
+        if self.stopwords.contains(&self.key_buffer) {
+            self.end_run();
+            return;
+        }
+        let word = match self.word_index.get(self.key_buffer.as_str()) {
+            Some(&word) => word,
+            None => {
+                let word = self.candidates.words.len();
+                let mut syllables = surface.chars();
+                let single_syllable =
+                    syllables.next().is_some_and(is_hangul_syllable) && syllables.next().is_none();
+                self.candidates.words.push(Word {
+                    key: self.key_buffer.clone(),
+                    count: 0,
+                    single_syllable,
+                });
+                self.word_index.insert(self.key_buffer.clone(), word);
+                word
+            }
+        };
+        self.candidates.words[word].count += 1;
+        self.candidates.mentions.push(Mention {
+            word,
+            sentence,
+            name,
+        });
+        self.run.push((word, piece));
+    }
+
+    /// Ends the current run, counting its terms: every stretch of one to
+    /// `max_phrase_words` whole compounds (a compound is the nouns written
+    /// together without a space; terms never cut one).
+    fn end_run(&mut self) {
+        if self.run.is_empty() {
+            return;
+        }
+        let mut compounds: Vec<Range<usize>> = Vec::new();
+        for (index, (_, piece)) in self.run.iter().enumerate() {
+            match compounds.last_mut() {
+                Some(last) if self.run[last.end - 1].1.bytes.end == piece.bytes.start => {
+                    last.end = index + 1;
+                }
+                _ => compounds.push(index..index + 1),
+            }
+        }
+        for first in 0..compounds.len() {
+            let longest = self.max_phrase_words.min(compounds.len() - first);
+            for length in 1..=longest {
+                let stretch = &compounds[first..first + length];
+                let pieces = stretch[0].start..stretch[length - 1].end;
+                if pieces.len() > MAX_TERM_PIECES {
+                    break;
+                }
+                let mut ids = [u32::MAX; MAX_TERM_PIECES];
+                for (slot, (word, _)) in ids.iter_mut().zip(&self.run[pieces.clone()]) {
+                    *slot = *word as u32;
+                }
+                let first_piece = &self.run[pieces.start].1;
+                let last_piece = &self.run[pieces.end - 1].1;
+                let bytes = first_piece.bytes.start..last_piece.bytes.end;
+                let chars = first_piece.chars.start..last_piece.chars.end;
+                let groups = stretch
+                    .iter()
+                    .map(|c| c.start - pieces.start..c.end - pieces.start)
+                    .collect::<Vec<_>>();
+                self.count_term(ids, groups, bytes, chars);
+            }
+        }
+        self.run.clear();
+    }
+
+    fn count_term(
+        &mut self,
+        ids: [u32; MAX_TERM_PIECES],
+        groups: Vec<Range<usize>>,
+        bytes: Range<usize>,
+        chars: Range<usize>,
+    ) {
+        let text = self.text;
+        let term = match self.term_index.get(&ids) {
+            Some(&term) => term,
+            None => {
+                let term = self.candidates.terms.len();
+                self.candidates.terms.push(Term {
+                    words: ids
+                        .iter()
+                        .take_while(|&&w| w != u32::MAX)
+                        .map(|&w| w as usize)
+                        .collect(),
+                    compounds: groups,
+                    count: 0,
+                    first: chars,
+                    first_bytes: bytes.clone(),
+                    surfaces: Vec::new(),
+                });
+                self.term_index.insert(ids, term);
+                term
+            }
+        };
+        let term = &mut self.candidates.terms[term];
+        term.count += 1;
+        let surface = &text[bytes.clone()];
+        match term
+            .surfaces
+            .iter_mut()
+            .find(|(range, _)| &text[range.clone()] == surface)
+        {
+            Some((_, count)) => *count += 1,
+            None => term.surfaces.push((bytes, 1)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::OnceLock;
+
+    use super::*;
+    use crate::analysis::{Analyzer, AnalyzerConfig, SentenceMode};
+
+    fn analyzer() -> &'static Analyzer {
+        static ANALYZER: OnceLock<Analyzer> = OnceLock::new();
+        ANALYZER.get_or_init(|| Analyzer::new(&AnalyzerConfig::default()).unwrap())
+    }
+
+    fn collect(text: &str) -> Candidates {
+        let document = analyzer().document(text, SentenceMode::Split).unwrap();
+        Collector::new(Stopwords::builtin(), &CandidateOptions::default()).collect(&document)
+    }
+
+    /// Each term as its most common surface, with its count.
+    fn terms(text: &str) -> Vec<(String, usize)> {
+        let candidates = collect(text);
+        candidates
+            .terms
+            .iter()
+            .map(|term| (text[term.common_surface()].to_string(), term.count))
+            .collect()
+    }
+
+    fn words(text: &str) -> Vec<String> {
+        collect(text).words.into_iter().map(|w| w.key).collect()
+    }
+
+    #[test]
+    fn particles_endings_and_stopwords_are_not_words() {
+        assert_eq!(
+            words("마이크로소프트가 오픈AI에 투자했다는 것은 새로운 소식이다."),
+            ["마이크로소프트", "오픈ai", "투자", "소식"]
+        );
+    }
+
+    #[test]
+    fn particle_attached_mentions_are_one_term() {
+        let found = terms("애저가 좋다. 애저를 쓴다. 애저의 가격.");
+        assert!(found.contains(&("애저".to_string(), 3)), "{found:?}");
+    }
+
+    #[test]
+    fn spaced_and_joined_compounds_are_one_term_written_the_common_way() {
+        let found = terms("반도체 공장이 컸다. 반도체 공장을 짓는다. 반도체공장 매출.");
+        assert!(found.contains(&("반도체 공장".to_string(), 3)), "{found:?}");
+        // The word is counted in every mention; as a term of its own only
+        // where it is not part of a joined compound (terms never cut one).
+        assert!(found.contains(&("반도체".to_string(), 2)), "{found:?}");
+        let candidates = collect("반도체 공장이 컸다. 반도체 공장을 짓는다. 반도체공장 매출.");
+        assert_eq!(candidates.words[0].key, "반도체");
+        assert_eq!(candidates.words[0].count, 3);
+    }
+
+    #[test]
+    fn phrases_stop_at_particles_and_never_exceed_three_words() {
+        let found =
+            terms("오픈AI 클라우드 인프라는 원래 구글의 서버 스토리지 네트워킹 분야 기술이었다.");
+        let surfaces: Vec<&str> = found.iter().map(|(s, _)| s.as_str()).collect();
+        assert!(surfaces.contains(&"오픈AI 클라우드 인프라"), "{surfaces:?}");
+        assert!(surfaces.contains(&"클라우드 인프라"), "{surfaces:?}");
+        assert!(
+            !surfaces.iter().any(|s| s.contains("인프라는")),
+            "{surfaces:?}"
+        );
+        assert!(
+            !surfaces.iter().any(|s| s.contains("구글 서버")),
+            "{surfaces:?}"
+        );
+        assert!(
+            surfaces.iter().all(|s| s.split(' ').count() <= 3),
+            "{surfaces:?}"
+        );
+    }
+
+    #[test]
+    fn numbers_count_only_glued_to_latin_words() {
+        let found = words("GPT3 모델은 2019년에 나왔고 5G 망과 3개 회사가 쓴다.");
+        assert!(found.contains(&"gpt3".to_string()), "{found:?}");
+        assert!(found.contains(&"5g".to_string()), "{found:?}");
+        assert!(
+            !found.iter().any(|w| w.starts_with("2019") || w == "3"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn addresses_bylines_and_section_labels_are_excluded() {
+        let text = "[IT수다떨기] 클라우드 이야기\n\n[테크수다 기자 도안구 eyeball@techsuda.com] 원리는 jiho-ml.com 또는 https://example.org/a?b=1 에서 본다.\n홍길동 기자 = 클라우드 시장이 컸다.";
+        let found = words(text);
+        for banned in [
+            "it",
+            "수다",
+            "테크",
+            "도안구",
+            "eyeball",
+            "techsuda",
+            "com",
+            "jiho",
+            "ml",
+            "example",
+            "org",
+            "홍길동",
+        ] {
+            assert!(
+                !found.contains(&banned.to_string()),
+                "{banned} in {found:?}"
+            );
+        }
+        assert!(found.contains(&"클라우드".to_string()), "{found:?}");
+        assert!(found.contains(&"원리".to_string()), "{found:?}");
+    }
+
+    #[test]
+    fn running_english_keeps_only_names_and_acronyms() {
+        let found = words(
+            "OpenAI forms exclusive computing partnership with Microsoft on Azure GPU.\n애저 AI 인프라.",
+        );
+        assert!(found.contains(&"openai".to_string()), "{found:?}");
+        assert!(found.contains(&"azure".to_string()), "{found:?}");
+        assert!(found.contains(&"gpu".to_string()), "{found:?}");
+        assert!(!found.contains(&"exclusive".to_string()), "{found:?}");
+        assert!(!found.contains(&"computing".to_string()), "{found:?}");
+    }
+
+    #[test]
+    fn a_heading_line_is_the_title() {
+        assert_eq!(
+            collect("AI 판 흔드는 협력\n\n본문이 시작된다. 둘째 문장.").title,
+            Some(0)
+        );
+        assert_eq!(collect("본문이 시작된다.\n둘째 문장이다.").title, None);
+    }
+
+    #[test]
+    fn excluded_spans_are_sorted_byte_ranges() {
+        let text = "메일 a.b@c.co.kr 과 www.naver.com 그리고 (서울=연합뉴스) 홍길동 기자 =";
+        let spans = excluded_spans(text);
+        let found: Vec<&str> = spans.iter().map(|s| &text[s.clone()]).collect();
+        assert!(found.contains(&"a.b@c.co.kr"), "{found:?}");
+        assert!(found.contains(&"www.naver.com"), "{found:?}");
+        assert!(found.contains(&"(서울=연합뉴스)"), "{found:?}");
+        assert!(found.iter().any(|s| s.contains("홍길동 기자")), "{found:?}");
+        assert!(spans.windows(2).all(|p| p[0].start <= p[1].start));
+    }
+}

@@ -8,10 +8,40 @@
 //! words it appears with probability d = 1 − e^(−p·L), and its IDF is
 //! ln(1 / d), the same quantity a document-frequency table would estimate.
 //! Words the table lacks are treated as rarer than its rarest entry.
+//!
+//! Learned IDF: from a folder of N documents in which a term occurs in df of
+//! them, ln((N + 1) / (df + 1)) + 1 (smoothed, never zero). [`IdfBuilder`]
+//! counts document frequencies of keyword candidate words (see
+//! [`crate::candidates`]), so the terms it stores are exactly the keys the
+//! keyword stage looks up.
+//!
+//! ## The IDF file (`kosum idf build DIR -o FILE`, read with `--idf FILE`)
+//!
+//! UTF-8 text, one TAB between columns (shown as `⇥` below), lines starting
+//! with `#` are comments:
+//!
+//! ```text
+//! # kosum document frequencies
+//! @documents⇥41
+//! 클라우드⇥12
+//! gpu⇥3
+//! ```
+//!
+//! The first data line, `@documents<TAB>N`, gives the number of documents
+//! the table was learned from; every other line is `term<TAB>df`, with the
+//! term as the keyword stage keys it (lower case, particles removed; no term
+//! starts with `@`) and 1 ≤ df ≤ N. Rows are written most frequent first,
+//! ties in code-point order, so a file built twice from one folder is
+//! identical.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::Path;
 
-use crate::resources::Background;
+use crate::analysis::Document;
+use crate::candidates::{CandidateOptions, Collector};
+use crate::error::{Error, Result};
+use crate::resources::{Background, Stopwords};
 
 /// The document length (in words) background frequencies are scaled to.
 pub const TYPICAL_DOCUMENT_WORDS: f64 = 400.0;
@@ -43,7 +73,9 @@ impl Idf {
     pub fn weight(&self, term: &str) -> f64 {
         match self {
             Idf::Background(background) => {
-                let zipf = background.zipf(term).map_or(UNLISTED_ZIPF, f64::from);
+                let zipf = background
+                    .zipf(&background_form(term))
+                    .map_or(UNLISTED_ZIPF, f64::from);
                 let per_word = 10f64.powf(zipf - 9.0);
                 let in_document = 1.0 - (-per_word * TYPICAL_DOCUMENT_WORDS).exp();
                 (1.0 / in_document.max(1e-12)).ln()
@@ -57,6 +89,173 @@ impl Idf {
             }
         }
     }
+
+    /// Reads an IDF file (format in the module docs); `source_name` names it
+    /// in errors.
+    pub fn parse(source_name: &str, text: &str) -> Result<Idf> {
+        let mut documents = None;
+        let mut frequencies = HashMap::new();
+        for (number, line) in text.lines().enumerate() {
+            let line = line.trim_end_matches('\r');
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let error = |message: String| Error::DataFormat {
+                source_name: source_name.to_string(),
+                line: number + 1,
+                message,
+            };
+            let Some((term, count)) = line.split_once('\t') else {
+                return Err(error("expected `term<TAB>document count`".into()));
+            };
+            let count: usize = count
+                .trim()
+                .parse()
+                .map_err(|_| error(format!("{count:?} is not a whole number of documents")))?;
+            match (documents, term) {
+                (None, "@documents") => documents = Some(count),
+                (None, _) => {
+                    return Err(error(
+                        "the first line must be `@documents<TAB>N` (is this a kosum IDF file?)"
+                            .into(),
+                    ));
+                }
+                (Some(_), "@documents") => {
+                    return Err(error("`@documents` is given twice".into()));
+                }
+                (Some(total), term) => {
+                    if term.is_empty() || count == 0 || count > total {
+                        return Err(error(format!(
+                            "expected a term and a count from 1 to {total}"
+                        )));
+                    }
+                    if frequencies.insert(term.to_string(), count).is_some() {
+                        return Err(error(format!("the term {term:?} is listed twice")));
+                    }
+                }
+            }
+        }
+        let Some(documents) = documents else {
+            return Err(Error::DataFormat {
+                source_name: source_name.to_string(),
+                line: 1,
+                message: "no `@documents<TAB>N` line: the file is empty".into(),
+            });
+        };
+        Ok(Idf::Learned {
+            documents,
+            frequencies,
+        })
+    }
+
+    /// Reads an IDF file from disk.
+    pub fn load(path: &Path) -> Result<Idf> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Idf::parse(&path.display().to_string(), &text)
+    }
+
+    /// The IDF file text of learned frequencies, or `None` for the built-in
+    /// background table (which is shipped in `dict/` instead).
+    pub fn to_tsv(&self) -> Option<String> {
+        let Idf::Learned {
+            documents,
+            frequencies,
+        } = self
+        else {
+            return None;
+        };
+        let mut rows: Vec<(&String, &usize)> = frequencies.iter().collect();
+        rows.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
+        let mut out = String::with_capacity(16 * rows.len() + 64);
+        out.push_str("# kosum document frequencies: term<TAB>documents containing it\n");
+        let _ = writeln!(out, "@documents\t{documents}");
+        for (term, count) in rows {
+            let _ = writeln!(out, "{term}\t{count}");
+        }
+        Some(out)
+    }
+
+    /// Writes learned frequencies to `path` (nothing to write, and an `Ok`,
+    /// for the built-in background table).
+    pub fn save(&self, path: &Path) -> Result<()> {
+        let Some(text) = self.to_tsv() else {
+            return Ok(());
+        };
+        std::fs::write(path, text).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+    }
+}
+
+/// How wordfreq writes a word: numbers of two or more digits have every
+/// digit replaced by 0 (`2019` → `0000`). Keys are lower case already.
+fn background_form(term: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = term.as_bytes();
+    let multi_digit = bytes
+        .windows(2)
+        .any(|pair| pair[0].is_ascii_digit() && pair[1].is_ascii_digit());
+    if !multi_digit {
+        return std::borrow::Cow::Borrowed(term);
+    }
+    let chars: Vec<char> = term.chars().collect();
+    let mut out = String::with_capacity(term.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let in_number = c.is_ascii_digit()
+            && (i > 0 && chars[i - 1].is_ascii_digit()
+                || chars.get(i + 1).is_some_and(char::is_ascii_digit));
+        out.push(if in_number { '0' } else { c });
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Learns document frequencies from documents one at a time (so a folder
+/// never has to be held in memory), for [`Idf::Learned`].
+#[derive(Debug, Clone, Default)]
+pub struct IdfBuilder {
+    documents: usize,
+    frequencies: HashMap<String, usize>,
+}
+
+impl IdfBuilder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Counts each candidate word of `document` once.
+    pub fn add(&mut self, document: &Document<'_>) {
+        let candidates =
+            Collector::new(Stopwords::builtin(), &CandidateOptions::default()).collect(document);
+        self.documents += 1;
+        for word in candidates.words {
+            *self.frequencies.entry(word.key).or_insert(0) += 1;
+        }
+    }
+
+    /// How many documents were added.
+    pub fn documents(&self) -> usize {
+        self.documents
+    }
+
+    pub fn build(self) -> Idf {
+        Idf::Learned {
+            documents: self.documents,
+            frequencies: self.frequencies,
+        }
+    }
+}
+
+/// Document frequencies of `documents` (for `kosum idf build` and
+/// `--idf corpus`).
+pub fn build_idf<'d, 't: 'd>(documents: impl IntoIterator<Item = &'d Document<'t>>) -> Idf {
+    let mut builder = IdfBuilder::new();
+    for document in documents {
+        builder.add(document);
+    }
+    builder.build()
 }
 
 /// A sparse undirected or directed weighted graph for [`pagerank`]:
@@ -135,6 +334,67 @@ mod tests {
         };
         assert!(idf.weight("클라우드") < idf.weight("애저"));
         assert!(idf.weight("없는말") > idf.weight("애저"));
+    }
+
+    #[test]
+    fn idf_files_round_trip_in_a_stable_order() {
+        let idf = Idf::Learned {
+            documents: 3,
+            frequencies: HashMap::from([
+                ("애저".to_string(), 1),
+                ("클라우드".to_string(), 3),
+                ("gpu".to_string(), 1),
+            ]),
+        };
+        let text = idf.to_tsv().unwrap();
+        let rows: Vec<&str> = text.lines().skip(1).collect();
+        assert_eq!(rows, ["@documents\t3", "클라우드\t3", "gpu\t1", "애저\t1"]);
+        let reread = Idf::parse("idf.tsv", &text).unwrap();
+        for term in ["애저", "클라우드", "gpu", "없는말"] {
+            assert_eq!(reread.weight(term), idf.weight(term), "{term}");
+        }
+        assert!(Idf::default().to_tsv().is_none());
+    }
+
+    #[test]
+    fn idf_file_errors_name_the_line() {
+        let cases = [
+            (
+                "클라우드\t3\n",
+                "line 1: the first line must be `@documents",
+            ),
+            (
+                "@documents\t2\n클라우드\t3\n",
+                "line 2: expected a term and a count from 1 to 2",
+            ),
+            (
+                "@documents\t2\n애저 1\n",
+                "line 2: expected `term<TAB>document count`",
+            ),
+            (
+                "@documents\t2\n애저\tmany\n",
+                "line 2: \"many\" is not a whole number",
+            ),
+            (
+                "@documents\t2\n애저\t1\n애저\t2\n",
+                "line 3: the term \"애저\" is listed twice",
+            ),
+            ("# only a comment\n", "line 1: no `@documents<TAB>N` line"),
+        ];
+        for (text, expected) in cases {
+            let err = Idf::parse("idf.tsv", text).unwrap_err().to_string();
+            assert!(err.starts_with("idf.tsv, "), "{err}");
+            assert!(err.contains(expected), "{err} lacks {expected}");
+        }
+    }
+
+    #[test]
+    fn background_lookups_follow_wordfreq_number_spelling() {
+        assert_eq!(background_form("2019"), "0000");
+        assert_eq!(background_form("gpt3"), "gpt3");
+        assert_eq!(background_form("a100x"), "a000x");
+        let idf = Idf::default();
+        assert_eq!(idf.weight("2019"), idf.weight("1234"));
     }
 
     #[test]
