@@ -5,7 +5,8 @@
 
 use crate::entities::{self, Entity, Gazetteer};
 use crate::error::Result;
-use crate::keywords::Keyword;
+use crate::keywords::{self, Keyword, KeywordOptions};
+use crate::scoring::Idf;
 use crate::sentences::{self, Sentence};
 use crate::summary::SummarySentence;
 use crate::tokenize::{Morpheme, Tokenizer, TokenizerConfig};
@@ -77,12 +78,16 @@ pub struct Analysis<'t> {
 #[derive(Debug, Clone, Default)]
 pub struct AnalyzerConfig {
     pub tokenizer: TokenizerConfig,
+    /// Term weights for keywords and summaries: general Korean statistics by
+    /// default, or document frequencies from `kosum idf build` / the batch.
+    pub idf: Idf,
 }
 
 /// Loaded resources, shared by all documents (and threads).
 pub struct Analyzer {
     tokenizer: Tokenizer,
     gazetteer: Gazetteer,
+    idf: Idf,
 }
 
 /// A document analysed into morphemes and sentences.
@@ -99,11 +104,17 @@ impl Analyzer {
         Ok(Self {
             tokenizer: Tokenizer::new(&config.tokenizer)?,
             gazetteer: Gazetteer::new(&config.tokenizer.terms())?,
+            idf: config.idf.clone(),
         })
     }
 
     pub fn tokenizer(&self) -> &Tokenizer {
         &self.tokenizer
+    }
+
+    /// The term weights in use.
+    pub fn idf(&self) -> &Idf {
+        &self.idf
     }
 
     /// The entity gazetteer (our terms plus the user's).
@@ -135,11 +146,22 @@ impl Analyzer {
         } else {
             Vec::new()
         };
-        // The keyword and summary stages are wired in here as they land.
+        let keywords = match request.keywords {
+            Some(top) => keywords::extract(
+                &document,
+                &self.idf,
+                &KeywordOptions {
+                    top,
+                    ..KeywordOptions::default()
+                },
+            ),
+            None => Vec::new(),
+        };
+        // The summary stage is wired in here when it lands.
         Ok(Analysis {
             document,
             summary: Vec::new(),
-            keywords: Vec::new(),
+            keywords,
             entities,
         })
     }

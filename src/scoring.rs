@@ -235,6 +235,14 @@ impl IdfBuilder {
         }
     }
 
+    /// Adds the counts of another builder (one per worker thread).
+    pub fn merge(&mut self, other: IdfBuilder) {
+        self.documents += other.documents;
+        for (term, count) in other.frequencies {
+            *self.frequencies.entry(term).or_insert(0) += count;
+        }
+    }
+
     /// How many documents were added.
     pub fn documents(&self) -> usize {
         self.documents

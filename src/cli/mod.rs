@@ -102,14 +102,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Tokenize { common }) => (Task::Tokenize, common, None, no_keywords, false),
         Some(Command::Eval(eval)) => return run_eval(eval),
         Some(Command::Idf(IdfCommand::Build { dir, output })) => {
-            // PLUG-IN (lead): build the table with the keyword stage's IDF
-            // builder over the .txt/.md files of `dir` and write it to
-            // `output` atomically.
-            bail!(
-                "`kosum idf build {} -o {}` is not available in this build yet",
-                dir.display(),
-                output.display()
-            )
+            return build_idf_file(&dir, &output);
         }
         Some(Command::Completions { shell }) => {
             let mut command = Cli::command();
@@ -119,32 +112,121 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     };
     let request = build_request(task, &common, summary.as_ref(), &keywords)?;
     let settings = Settings::new(task, &common, request, highlight)?;
-    let analyzer = load_analyzer(&common)?;
+    let analyzer = load_analyzer(&common, keywords.idf.as_deref(), &settings.inputs)?;
     execute(&analyzer, &settings)
+}
+
+/// `kosum idf build DIR -o FILE`: document frequencies over the `.txt` and
+/// `.md` files of a folder, written atomically.
+fn build_idf_file(dir: &Path, output: &Path) -> anyhow::Result<ExitCode> {
+    if !dir.is_dir() {
+        bail!("{}: not a folder", dir.display());
+    }
+    let analyzer = Analyzer::new(&AnalyzerConfig::default())?;
+    let globs = inputs::glob_set(&["*.txt".into(), "*.md".into()])?;
+    let documents = inputs::expand(&[dir.to_path_buf()], &globs, true);
+    let (idf, failed) = learn_idf(&analyzer, &documents, true);
+    let table = idf
+        .to_tsv()
+        .context("internal error: a learned IDF table has a TSV form")?;
+    let folder = match output.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let mut file = tempfile::NamedTempFile::new_in(folder)
+        .with_context(|| format!("{}: cannot write here", output.display()))?;
+    file.write_all(table.as_bytes())
+        .and_then(|_| file.flush())
+        .with_context(|| format!("{}: cannot be written", output.display()))?;
+    file.persist(output)
+        .with_context(|| format!("{}: cannot be written", output.display()))?;
+    eprintln!(
+        "kosum: {} documents counted, {} could not be read, table written to {}",
+        documents.len() - failed,
+        failed,
+        output.display()
+    );
+    Ok(ExitCode::from(if failed > 0 { EXIT_FAILURES } else { 0 }))
+}
+
+/// Document frequencies of `documents`, read and analysed in parallel;
+/// also returns how many could not be read or decoded (each named on stderr
+/// when `report_failures`).
+fn learn_idf(
+    analyzer: &Analyzer,
+    documents: &[Input],
+    report_failures: bool,
+) -> (kosum::scoring::Idf, usize) {
+    use rayon::prelude::*;
+    let (builder, failed) = documents
+        .par_iter()
+        .fold(
+            || (kosum::scoring::IdfBuilder::new(), 0usize),
+            |(mut builder, mut failed), input| {
+                let text = inputs::read_all(&input.source)
+                    .and_then(|bytes| normalize::decode(bytes).map_err(|err| err.to_string()));
+                match text.and_then(|text| {
+                    let document = analyzer
+                        .document(&text, SentenceMode::Split)
+                        .map_err(|err| err.to_string())?;
+                    builder.add(&document);
+                    Ok(())
+                }) {
+                    Ok(()) => {}
+                    Err(message) => {
+                        if report_failures {
+                            eprintln!("kosum: {}: {message}", input.id);
+                        }
+                        failed += 1;
+                    }
+                }
+                (builder, failed)
+            },
+        )
+        .reduce(
+            || (kosum::scoring::IdfBuilder::new(), 0),
+            |(mut left, left_failed), (right, right_failed)| {
+                left.merge(right);
+                (left, left_failed + right_failed)
+            },
+        );
+    (builder.build(), failed)
 }
 
 fn run_eval(eval: EvalCommand) -> anyhow::Result<ExitCode> {
     match eval {
-        // PLUG-IN (lead): call kosum::eval::split with `dir`, print the
-        // report (Display, or serde_json when `json`), return success.
-        EvalCommand::Split { dir, json } => bail!(
-            "`kosum eval split {}{}` is not available in this build yet",
-            dir.display(),
-            if json { " --json" } else { "" }
-        ),
+        EvalCommand::Split { dir, json } => {
+            let analyzer = Analyzer::new(&AnalyzerConfig::default())?;
+            let report = kosum::eval::split::evaluate_dir(&dir, &analyzer)?;
+            print_report(&report, json)
+        }
         // PLUG-IN (lead): call kosum::eval::summary with `file`, same way.
         EvalCommand::Summary { file, json } => bail!(
             "`kosum eval summary {}{}` is not available in this build yet",
             file.display(),
             if json { " --json" } else { "" }
         ),
-        // PLUG-IN (lead): call kosum::eval::ner with `file`, same way.
-        EvalCommand::Ner { file, json } => bail!(
-            "`kosum eval ner {}{}` is not available in this build yet",
-            file.display(),
-            if json { " --json" } else { "" }
-        ),
+        EvalCommand::Ner { file, json } => {
+            let analyzer = Analyzer::new(&AnalyzerConfig::default())?;
+            let report = kosum::eval::ner::evaluate_file(&file, &analyzer, analyzer.gazetteer())?;
+            print_report(&report, json)
+        }
     }
+}
+
+/// Prints an evaluation report as a table, or as JSON with `--json`.
+fn print_report(
+    report: &(impl std::fmt::Display + serde::Serialize),
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let mut stdout = io::stdout().lock();
+    if json {
+        serde_json::to_writer_pretty(&mut stdout, report)?;
+        writeln!(stdout)?;
+    } else {
+        write!(stdout, "{report}")?;
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn build_request(
@@ -171,11 +253,6 @@ fn build_request(
             SummaryLength::Sentences(args.sentences)
         }
     });
-    if let Some(idf) = &keywords.idf {
-        // PLUG-IN (lead): load the table written by `kosum idf build` with the
-        // keyword stage's IDF loader and put it into the request or config.
-        bail!("--idf {} is not available in this build yet", idf.display());
-    }
     Ok(Request {
         sentence_mode,
         summary: summary_length,
@@ -184,7 +261,14 @@ fn build_request(
     })
 }
 
-fn load_analyzer(common: &CommonArgs) -> anyhow::Result<Analyzer> {
+/// Loads the dictionary, the user's terms and the term weights: `--idf FILE`
+/// reads a table from `kosum idf build`; `--idf corpus` learns one from the
+/// inputs themselves first (a second pass over them).
+fn load_analyzer(
+    common: &CommonArgs,
+    idf: Option<&Path>,
+    documents: &[Input],
+) -> anyhow::Result<Analyzer> {
     let mut extra_terms = Terms::default();
     for path in &common.user_dict {
         let bytes = std::fs::read(path)
@@ -195,12 +279,30 @@ fn load_analyzer(common: &CommonArgs) -> anyhow::Result<Analyzer> {
             .with_context(|| format!("--user-dict {}", path.display()))?;
         extra_terms.extend(&terms);
     }
-    let config = AnalyzerConfig {
+    let mut config = AnalyzerConfig {
         tokenizer: TokenizerConfig {
             default_terms: !common.no_default_dict,
             extra_terms,
         },
+        idf: kosum::scoring::Idf::default(),
     };
+    match idf {
+        None => {}
+        Some(path) if path == Path::new("corpus") && !path.exists() => {
+            if common.input_format == InputFormat::Jsonl
+                || documents.iter().any(|input| matches!(input.source, Source::Stdin))
+            {
+                bail!("--idf corpus learns from files and folders; it cannot read a stream");
+            }
+            // Unreadable inputs are reported once, by the analysis pass.
+            let (learned, _) = learn_idf(&Analyzer::new(&config)?, documents, false);
+            config.idf = learned;
+        }
+        Some(path) => {
+            config.idf = kosum::scoring::Idf::load(path)
+                .with_context(|| format!("--idf {}", path.display()))?;
+        }
+    }
     Ok(Analyzer::new(&config)?)
 }
 
