@@ -20,8 +20,12 @@
 //!    links each of them to its nearest neighbours in the posting list, and
 //!    every sentence keeps its strongest [`NEIGHBOURS`] edges.
 //! 3. **Priors.** News puts the point first, so early sentences get a boost
-//!    that fades with position; sentences that mention the document's
-//!    keywords (when the keyword stage supplies them) get another.
+//!    that fades with position; sentences that repeat the headline (lines
+//!    before the first statement) or mention the document's keywords (when
+//!    the keyword stage supplies them) get more. The PageRank walk restarts
+//!    from this prior (position-biased PageRank), so sentences that echo the
+//!    opening gain too; longer sentences, which carry more of the story, are
+//!    preferred over short asides.
 //! 4. **Selection.** Maximal marginal relevance: the next sentence is the one
 //!    whose score, less its overlap with what is already chosen, is highest,
 //!    so the summary does not say the same thing twice.
