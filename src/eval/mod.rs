@@ -4,3 +4,4 @@
 
 pub mod ner;
 pub mod split;
+pub mod summary;
