@@ -8,7 +8,7 @@ use crate::error::Result;
 use crate::keywords::{self, Keyword, KeywordOptions};
 use crate::scoring::Idf;
 use crate::sentences::{self, Sentence};
-use crate::summary::SummarySentence;
+use crate::summary::{self, SummaryMethod, SummaryOptions, SummarySentence};
 use crate::tokenize::{Morpheme, Tokenizer, TokenizerConfig};
 
 /// How sentences are found.
@@ -44,6 +44,8 @@ pub struct Request {
     pub sentence_mode: SentenceMode,
     /// Run the summary stage with this length.
     pub summary: Option<SummaryLength>,
+    /// How summary sentences are ranked.
+    pub summary_method: SummaryMethod,
     /// Run the keyword stage, keeping this many.
     pub keywords: Option<usize>,
     /// Run the entity stage.
@@ -56,6 +58,7 @@ impl Default for Request {
         Self {
             sentence_mode: SentenceMode::Split,
             summary: Some(SummaryLength::default()),
+            summary_method: SummaryMethod::default(),
             keywords: Some(10),
             entities: true,
         }
@@ -146,21 +149,42 @@ impl Analyzer {
         } else {
             Vec::new()
         };
-        let keywords = match request.keywords {
-            Some(top) => keywords::extract(
+        // The summary weighs sentences by the keywords they cover, so the
+        // keyword stage runs for it too (at least the default ten).
+        let wanted = request.keywords.unwrap_or(0);
+        let top = if request.summary.is_some() {
+            wanted.max(KeywordOptions::default().top)
+        } else {
+            wanted
+        };
+        let mut keywords = if top > 0 {
+            keywords::extract(
                 &document,
                 &self.idf,
                 &KeywordOptions {
                     top,
                     ..KeywordOptions::default()
                 },
+            )
+        } else {
+            Vec::new()
+        };
+        let summary = match request.summary {
+            Some(length) => summary::summarize(
+                &document,
+                &keywords,
+                &self.idf,
+                &SummaryOptions {
+                    length,
+                    method: request.summary_method,
+                },
             ),
             None => Vec::new(),
         };
-        // The summary stage is wired in here when it lands.
+        keywords.truncate(wanted);
         Ok(Analysis {
             document,
-            summary: Vec::new(),
+            summary,
             keywords,
             entities,
         })

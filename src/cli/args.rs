@@ -135,6 +135,9 @@ pub enum EvalCommand {
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
+        /// The ranking to score (textrank, lexrank, lead, centroid).
+        #[arg(long, value_name = "METHOD", default_value = "textrank")]
+        method: kosum::summary::SummaryMethod,
     },
     /// Named entities against gold TSV.
     Ner {
@@ -267,6 +270,11 @@ pub struct SummaryArgs {
     /// Summary length in characters: as many key sentences as fit.
     #[arg(long, value_name = "C")]
     pub max_chars: Option<usize>,
+
+    /// How sentences are ranked: textrank (default), lexrank, or the
+    /// baselines lead and centroid.
+    #[arg(long, value_name = "METHOD", default_value = "textrank")]
+    pub method: kosum::summary::SummaryMethod,
 }
 
 /// Keyword count and statistics.

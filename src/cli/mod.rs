@@ -200,12 +200,15 @@ fn run_eval(eval: EvalCommand) -> anyhow::Result<ExitCode> {
             let report = kosum::eval::split::evaluate_dir(&dir, &analyzer)?;
             print_report(&report, json)
         }
-        // PLUG-IN (lead): call kosum::eval::summary with `file`, same way.
-        EvalCommand::Summary { file, json } => bail!(
-            "`kosum eval summary {}{}` is not available in this build yet",
-            file.display(),
-            if json { " --json" } else { "" }
-        ),
+        EvalCommand::Summary { file, json, method } => {
+            let analyzer = Analyzer::new(&AnalyzerConfig::default())?;
+            let options = kosum::summary::SummaryOptions {
+                method,
+                ..Default::default()
+            };
+            let report = kosum::eval::summary::evaluate_file(&file, &analyzer, &options)?;
+            print_report(&report, json)
+        }
         EvalCommand::Ner { file, json } => {
             let analyzer = Analyzer::new(&AnalyzerConfig::default())?;
             let report = kosum::eval::ner::evaluate_file(&file, &analyzer, analyzer.gazetteer())?;
@@ -256,6 +259,7 @@ fn build_request(
     Ok(Request {
         sentence_mode,
         summary: summary_length,
+        summary_method: summary.map(|args| args.method).unwrap_or_default(),
         keywords: fields.keywords.then_some(keywords.top),
         entities: fields.entities,
     })
@@ -290,7 +294,9 @@ fn load_analyzer(
         None => {}
         Some(path) if path == Path::new("corpus") && !path.exists() => {
             if common.input_format == InputFormat::Jsonl
-                || documents.iter().any(|input| matches!(input.source, Source::Stdin))
+                || documents
+                    .iter()
+                    .any(|input| matches!(input.source, Source::Stdin))
             {
                 bail!("--idf corpus learns from files and folders; it cannot read a stream");
             }

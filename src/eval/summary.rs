@@ -22,10 +22,9 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::{Analyzer, Document, SentenceMode, SummaryLength};
+use crate::analysis::{Analyzer, Document, Request, SentenceMode, SummaryLength};
 use crate::error::{Error, Result};
-use crate::scoring::Idf;
-use crate::summary::{SummaryOptions, summarize};
+use crate::summary::SummaryOptions;
 use crate::tokenize::Morpheme;
 
 /// One article of a summarization gold file.
@@ -123,7 +122,6 @@ pub fn evaluate_file(
         source,
     })?;
     let source_name = path.display().to_string();
-    let idf = Idf::default();
     let mut articles = Vec::new();
     for (number, line) in content.lines().enumerate() {
         if line.trim().is_empty() {
@@ -152,25 +150,26 @@ pub fn evaluate_file(
             ));
         }
         let text = gold.sentences.join("\n");
-        let document = analyzer.document(&text, SentenceMode::PerLine)?;
+        let mut gold_indices = gold.gold_extractive.clone();
+        gold_indices.sort_unstable();
+        gold_indices.dedup();
+        let k = gold_indices.len();
+        let request = Request {
+            sentence_mode: SentenceMode::PerLine,
+            summary: Some(SummaryLength::Sentences(k)),
+            summary_method: options.method,
+            keywords: None,
+            entities: false,
+        };
+        let analysis = analyzer.analyze(&text, &request)?;
+        let document = analysis.document;
         if document.sentences.len() != n {
             return Err(data_error(format!(
                 "{n} sentences were given but {} lines were read",
                 document.sentences.len()
             )));
         }
-        let mut gold_indices = gold.gold_extractive.clone();
-        gold_indices.sort_unstable();
-        gold_indices.dedup();
-        let k = gold_indices.len();
-        let article_options = SummaryOptions {
-            length: SummaryLength::Sentences(k),
-            ..*options
-        };
-        let chosen: Vec<usize> = summarize(&document, &[], &idf, &article_options)
-            .into_iter()
-            .map(|s| s.index)
-            .collect();
+        let chosen: Vec<usize> = analysis.summary.iter().map(|s| s.index).collect();
         let lead: Vec<usize> = (0..k.min(n)).collect();
         articles.push(ArticleResult {
             kosum: score_article(&document, &chosen, &gold_indices),
