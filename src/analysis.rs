@@ -46,6 +46,9 @@ pub struct Request {
     pub summary: Option<SummaryLength>,
     /// How summary sentences are ranked.
     pub summary_method: SummaryMethod,
+    /// Weight of keyword coverage in the summary (see
+    /// [`SummaryOptions::keyword_weight`]; 0 turns it off).
+    pub summary_keyword_weight: f64,
     /// Run the keyword stage, keeping this many.
     pub keywords: Option<usize>,
     /// Run the entity stage.
@@ -59,6 +62,7 @@ impl Default for Request {
             sentence_mode: SentenceMode::Split,
             summary: Some(SummaryLength::default()),
             summary_method: SummaryMethod::default(),
+            summary_keyword_weight: 0.0,
             keywords: Some(10),
             entities: true,
         }
@@ -149,10 +153,10 @@ impl Analyzer {
         } else {
             Vec::new()
         };
-        // The summary weighs sentences by the keywords they cover, so the
-        // keyword stage runs for it too (at least the default ten).
+        // A summary that weighs sentences by the keywords they cover needs
+        // the keyword stage too (at least the default ten).
         let wanted = request.keywords.unwrap_or(0);
-        let top = if request.summary.is_some() {
+        let top = if request.summary.is_some() && request.summary_keyword_weight > 0.0 {
             wanted.max(KeywordOptions::default().top)
         } else {
             wanted
@@ -177,6 +181,7 @@ impl Analyzer {
                 &SummaryOptions {
                     length,
                     method: request.summary_method,
+                    keyword_weight: request.summary_keyword_weight,
                 },
             ),
             None => Vec::new(),

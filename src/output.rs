@@ -331,7 +331,13 @@ fn write_text(out: &mut dyn Write, report: &DocumentReport, style: Style) -> io:
         paint(out, style, BOLD, title)?;
         writeln!(out)
     };
-    if let Some(sentences) = &report.sentences {
+    // A reader of the whole analysis wants the summary, not the article back;
+    // the sentence list is the text view of `kosum split`.
+    if let Some(sentences) = report
+        .sentences
+        .as_ref()
+        .filter(|_| report.summary.is_none())
+    {
         heading(out, "Sentences")?;
         for s in sentences {
             paint(out, style, DIM, &format!("{:>4} ", s.index + 1))?;
@@ -367,7 +373,7 @@ fn write_text(out: &mut dyn Write, report: &DocumentReport, style: Style) -> io:
         }
         for e in entities {
             write!(out, "  ")?;
-            paint(out, style, YELLOW, &format!("{:<8}", e.kind))?;
+            paint(out, style, YELLOW, &format!("{:<9}", e.kind))?;
             paint(out, style, GREEN, &e.text)?;
             if e.canonical != e.text {
                 write!(out, " → {}", e.canonical)?;
@@ -919,7 +925,8 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("  애저  ×2  0.500\n"), "{text}");
-        assert!(text.contains("  ORG     오픈AI → OpenAI  ×1\n"), "{text}");
+        assert!(text.contains("  ORG      오픈AI → OpenAI  ×1\n"), "{text}");
+        assert!(!text.contains("Sentences"), "{text}");
         let markdown = render(&report, Format::Markdown);
         assert!(markdown.starts_with("## a.txt\n"));
         assert!(markdown.contains("| 오픈AI | ORG | OpenAI | 1 |"));

@@ -275,6 +275,11 @@ pub struct SummaryArgs {
     /// baselines lead and centroid.
     #[arg(long, value_name = "METHOD", default_value = "textrank")]
     pub method: kosum::summary::SummaryMethod,
+
+    /// Favour sentences that mention the document's keywords: 0 (default)
+    /// is off, 0.5 is strong.
+    #[arg(long, value_name = "W", default_value_t = 0.0)]
+    pub keyword_weight: f64,
 }
 
 /// Keyword count and statistics.

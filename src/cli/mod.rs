@@ -260,6 +260,7 @@ fn build_request(
         sentence_mode,
         summary: summary_length,
         summary_method: summary.map(|args| args.method).unwrap_or_default(),
+        summary_keyword_weight: summary.map_or(0.0, |args| args.keyword_weight),
         keywords: fields.keywords.then_some(keywords.top),
         entities: fields.entities,
     })

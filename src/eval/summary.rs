@@ -158,6 +158,7 @@ pub fn evaluate_file(
             sentence_mode: SentenceMode::PerLine,
             summary: Some(SummaryLength::Sentences(k)),
             summary_method: options.method,
+            summary_keyword_weight: options.keyword_weight,
             keywords: None,
             entities: false,
         };
