@@ -25,7 +25,7 @@ use lindera_dictionary::dictionary::character_definition::CategoryId;
 /// u32 word id, i16 cost, u16 left id, u16 right id (little endian). The
 /// lindera version is pinned exactly, and the tokenizer tests fail if this
 /// layout ever changes.
-const ENTRY_LEN: usize = 10;
+pub(super) const ENTRY_LEN: usize = 10;
 
 /// No mecab-ko-dic entry is longer than this many chars; bounding the
 /// prefix search keeps it linear in the line length.
