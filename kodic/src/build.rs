@@ -7,10 +7,15 @@
 //! `source/` again.
 //!
 //! The metadata lindera builds with is our own `ko-dic-metadata.json`
-//! ([`METADATA_JSON`]): lindera's ko-dic metadata with
-//! `connection_id_mapping` off (we ship no context-id frequency histogram,
-//! and user-dictionary context ids stay in mecab-ko-dic's original space)
-//! and mecab-ko's left-space penalty rules.
+//! ([`METADATA_JSON`]): lindera's ko-dic metadata with mecab-ko's left-space
+//! penalty rules and `connection_id_mapping` on. With it, lindera renumbers
+//! the context ids most-used-first by the histogram the decompiler derives
+//! from the lexicon ([`crate::context_freq`]), so the connection-matrix cells
+//! a lattice reads most sit together in cache; the permutation is stored in
+//! the built `metadata.json` (`context_id_map`). `kosum-context-ids.tsv`
+//! stays in mecab-ko-dic's original numbering: whoever gives a word those
+//! ids maps them through `context_id_map` first, as lindera does for its own
+//! user dictionaries.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -18,6 +23,7 @@ use std::time::{Duration, Instant};
 use lindera_dictionary::builder::DictionaryBuilder;
 use lindera_dictionary::dictionary::metadata::Metadata;
 
+use crate::context_freq::HISTOGRAM_FILE;
 use crate::context_ids::CONTEXT_IDS_FILE;
 use crate::decompile::{Decompiled, decompile_dir};
 use crate::error::{Error, Result};
@@ -68,9 +74,15 @@ pub struct BuildReport {
 }
 
 /// Runs lindera's dictionary builder on MeCab source in `source_dir`
-/// (`*.csv`, `char.def`, `unk.def`, `matrix.def`), writing into `out_dir`.
+/// (`*.csv`, `char.def`, `unk.def`, `matrix.def`, and the context-id
+/// histogram [`HISTOGRAM_FILE`] when there is one), writing into `out_dir`.
 pub fn build_from_source(source_dir: &Path, out_dir: &Path) -> Result<()> {
-    DictionaryBuilder::new(metadata()?)
+    let mut builder = DictionaryBuilder::new(metadata()?);
+    let histogram = source_dir.join(HISTOGRAM_FILE);
+    if histogram.is_file() {
+        builder = builder.with_context_id_freq(histogram);
+    }
+    builder
         .build_dictionary(source_dir, out_dir)
         .map_err(|err| Error::Lindera {
             source_dir: source_dir.to_path_buf(),
@@ -172,7 +184,7 @@ mod tests {
             (0, 0)
         );
         assert!(!meta.flexible_csv && !meta.skip_invalid_cost_or_id && !meta.normalize_details);
-        assert!(!meta.connection_id_mapping);
+        assert!(meta.connection_id_mapping);
         assert_eq!(meta.dictionary_schema.fields.len(), 12);
         assert_eq!(meta.dictionary_schema.fields[4], "part_of_speech_tag");
         assert_eq!(
@@ -223,16 +235,34 @@ mod tests {
         check_built(&work).unwrap();
 
         // The matrix keeps MeCab's orientation: cost(right id of the
-        // preceding word, left id of the following word).
+        // preceding word, left id of the following word), in the renumbered
+        // ids lindera stores with the dictionary.
         let dictionary =
             lindera::dictionary::load_fs_dictionary(&work.join(DICTIONARY_DIR)).unwrap();
+        let map = dictionary
+            .metadata
+            .context_id_map
+            .clone()
+            .expect("the built dictionary carries its context-id permutation");
         let ids = crate::testutil::IDS;
+        for (name, perm) in [("left", &map.left), ("right", &map.right)] {
+            let mut sorted = perm.clone();
+            sorted.sort_unstable();
+            assert_eq!(
+                sorted,
+                (0..ids).collect::<Vec<u16>>(),
+                "{name} is a permutation"
+            );
+        }
+        // Id 3 (먹, 었, 다 and 먹었다, all cheap, and each of the short ones
+        // also inside 먹었다) is estimated the most used: it becomes id 1.
+        assert_eq!((map.map_left(3), map.map_right(3)), (1, 1));
         for l in 0..ids {
             for r in 0..ids {
                 assert_eq!(
                     dictionary
                         .connection_cost_matrix
-                        .cost(u32::from(l), u32::from(r)),
+                        .cost(u32::from(map.map_right(l)), u32::from(map.map_left(r))),
                     i32::from(crate::testutil::matrix_cost(l, r)),
                     "cost({l}, {r})"
                 );

@@ -13,7 +13,9 @@
 //! | `char.bin`   | [`parse_char_bin`]   | `char.def`                         |
 //! | `matrix.bin` | [`parse_matrix_bin`] | `matrix.def`                       |
 //!
-//! [`decompile_dir`] does all four with the cross-checks between them.
+//! [`decompile_dir`] does all four with the cross-checks between them, and
+//! writes the context-id usage histogram ([`crate::context_freq`]) beside
+//! them.
 //!
 //! # `sys.dic` / `unk.dic`
 //!
@@ -54,14 +56,18 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use crate::context_freq::{ContextIdFrequency, HISTOGRAM_FILE, LexiconEntry};
 use crate::context_ids::ContextIdStats;
 use crate::error::{Error, Result};
 
 /// Version of the decompiler's output format. Part of the cache key: bump it
-/// whenever the source text this module writes, or the context-id table
-/// ([`crate::context_ids`]), changes, so that no dictionary built from older
+/// whenever the source text this module writes, the context-id table
+/// ([`crate::context_ids`]) or the context-id usage estimate
+/// ([`crate::context_freq`]) changes, so that no dictionary built from older
 /// output is reused.
-pub const DECOMPILER_FORMAT_VERSION: u32 = 1;
+///
+/// 2: context-id usage histogram added (lindera renumbers context ids).
+pub const DECOMPILER_FORMAT_VERSION: u32 = 2;
 
 /// The four compiled files a mecab-ko-dic installation must provide.
 pub const BINARY_FILES: [&str; 4] = ["sys.dic", "unk.dic", "char.bin", "matrix.bin"];
@@ -913,6 +919,8 @@ pub struct Decompiled {
     pub matrix_size: (u16, u16),
     /// Typical context ids per (POS, semantic class, jongseong).
     pub context_ids: ContextIdStats,
+    /// Estimated use of each context id (written as [`HISTOGRAM_FILE`]).
+    pub context_id_frequency: ContextIdFrequency,
 }
 
 fn read_file(path: &Path) -> Result<Vec<u8>> {
@@ -925,7 +933,8 @@ fn write_text(path: &Path, text: &str) -> Result<()> {
 
 /// Decompiles the four MeCab binaries in `bin_dir` into MeCab source form in
 /// `out_dir` (`lex.csv`, `unk.def`, `char.def`, `matrix.def`), checking them
-/// against each other (context-id ranges, matrix size, categories).
+/// against each other (context-id ranges, matrix size, categories), and
+/// writes the context-id usage histogram [`HISTOGRAM_FILE`] there too.
 pub fn decompile_dir(bin_dir: &Path, out_dir: &Path) -> Result<Decompiled> {
     let missing: Vec<&'static str> = BINARY_FILES
         .iter()
@@ -1010,12 +1019,38 @@ pub fn decompile_dir(bin_dir: &Path, out_dir: &Path) -> Result<Decompiled> {
         &mut stats,
     )?;
 
+    // Left ids index the matrix's second dimension (rsize), right ids its
+    // first (lsize).
+    let lexicon: Vec<LexiconEntry<'_>> = sys
+        .entries
+        .iter()
+        .map(|entry| LexiconEntry {
+            surface: &entry.surface,
+            left_id: entry.left_id,
+            right_id: entry.right_id,
+            cost: entry.cost,
+        })
+        .collect();
+    let context_id_frequency = ContextIdFrequency::estimate(
+        &lexicon,
+        unk.entries
+            .iter()
+            .map(|entry| (entry.left_id, entry.right_id, entry.cost)),
+        usize::from(matrix.rsize),
+        usize::from(matrix.lsize),
+    );
+    write_text(
+        &out_dir.join(HISTOGRAM_FILE),
+        &context_id_frequency.to_histogram(),
+    )?;
+
     Ok(Decompiled {
         entries,
         unknown_entries: unk.entries.len(),
         categories: chars.categories,
         matrix_size: (matrix.lsize, matrix.rsize),
         context_ids: stats,
+        context_id_frequency,
     })
 }
 
@@ -1482,11 +1517,20 @@ NEVER 0 0 0 # parameters unknown: no code point has this default category
         assert_eq!(d.entries, testutil::lexicon().len());
         assert_eq!(d.unknown_entries, testutil::unknown().len());
         assert_eq!(d.matrix_size, (5, 5));
-        for name in ["char.def", "unk.def", "matrix.def", LEXICON_FILE] {
+        for name in [
+            "char.def",
+            "unk.def",
+            "matrix.def",
+            LEXICON_FILE,
+            HISTOGRAM_FILE,
+        ] {
             assert!(out.join(name).is_file(), "{name}");
         }
         let matrix = std::fs::read_to_string(out.join("matrix.def")).unwrap();
         assert_eq!(matrix.lines().count(), 1 + 25);
+        let histogram = std::fs::read_to_string(out.join(HISTOGRAM_FILE)).unwrap();
+        assert_eq!(histogram, d.context_id_frequency.to_histogram());
+        assert!(histogram.starts_with("5 5\n"), "{histogram}");
 
         // A matrix of another size than the dictionaries were compiled for.
         std::fs::write(bin.join("matrix.bin"), encode_matrix(4, 5, |_, _| 0)).unwrap();

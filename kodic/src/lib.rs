@@ -40,6 +40,8 @@
 //! * Lower level: [`decompile::decompile_dir`] (MeCab binaries to MeCab
 //!   source), [`build::build_from_binaries`] (binaries to a built folder),
 //!   [`context_ids`] (the `kosum-context-ids.tsv` table and its parser),
+//!   [`context_freq`] (the context-id usage estimate lindera renumbers
+//!   context ids by),
 //!   [`provision::locate_binaries`] (find binaries without downloading).
 //!
 //! # Environment
@@ -50,6 +52,7 @@
 //! | `KOSUM_CACHE_DIR`    | cache folder (default `$XDG_CACHE_HOME/kosum`, then `$HOME/.cache/kosum`) |
 
 pub mod build;
+pub mod context_freq;
 pub mod context_ids;
 pub mod decompile;
 pub mod error;

@@ -25,7 +25,7 @@ use lindera_dictionary::dictionary::character_definition::CategoryId;
 /// u32 word id, i16 cost, u16 left id, u16 right id (little endian). The
 /// lindera version is pinned exactly, and the tokenizer tests fail if this
 /// layout ever changes.
-const ENTRY_LEN: usize = 10;
+pub(super) const ENTRY_LEN: usize = 10;
 
 /// No mecab-ko-dic entry is longer than this many chars; bounding the
 /// prefix search keeps it linear in the line length.
@@ -92,6 +92,15 @@ pub struct Lattice {
     space_category: Option<CategoryId>,
 }
 
+/// The best node among those ending at one position with one right id:
+/// all a following word's connection depends on.
+#[derive(Debug, Clone, Copy)]
+struct Previous {
+    right_id: u16,
+    best: i32,
+    index: u32,
+}
+
 /// Per-call scratch space.
 #[derive(Default)]
 pub struct Scratch {
@@ -99,6 +108,52 @@ pub struct Scratch {
     ends: Vec<Vec<u32>>,
     chars: Vec<char>,
     categories: Vec<u64>,
+    /// The nodes ending at the current position, one per right id.
+    previous: Vec<Previous>,
+    /// Per right id: (generation, index into `previous`), valid when the
+    /// generation is the current one.
+    right_slots: Vec<(u32, u32)>,
+    generation: u32,
+}
+
+impl Scratch {
+    /// Collapses the nodes `ending` at one position to the best one per
+    /// right id (the earliest of equally good ones) into `self.previous`.
+    ///
+    /// A following word's total through a node is the node's best cost plus
+    /// the connection cost from its right id, so only the cheapest node per
+    /// right id can win. This makes the inner loop of the search read one
+    /// compact list instead of every node ending there.
+    fn collapse_previous(&mut self, ending: &[u32]) {
+        self.previous.clear();
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            self.right_slots.fill((0, 0));
+            self.generation = 1;
+        }
+        for &index in ending {
+            let node = &self.nodes[index as usize];
+            let right = usize::from(node.right_id);
+            if right >= self.right_slots.len() {
+                self.right_slots.resize(right + 1, (0, 0));
+            }
+            let (generation, slot) = self.right_slots[right];
+            if generation == self.generation {
+                let kept = &mut self.previous[slot as usize];
+                if node.best < kept.best {
+                    kept.best = node.best;
+                    kept.index = index;
+                }
+            } else {
+                self.right_slots[right] = (self.generation, self.previous.len() as u32);
+                self.previous.push(Previous {
+                    right_id: node.right_id,
+                    best: node.best,
+                    index,
+                });
+            }
+        }
+    }
 }
 
 impl Lattice {
@@ -216,17 +271,15 @@ impl Lattice {
         to: usize,
         out: &mut Vec<PathWord>,
     ) {
-        let chars = &scratch.chars[from..to];
-        let n = chars.len();
-        let nodes = &mut scratch.nodes;
-        let ends = &mut scratch.ends;
-        nodes.clear();
-        if ends.len() < n + 1 {
-            ends.resize_with(n + 1, Vec::new);
+        let n = to - from;
+        scratch.nodes.clear();
+        if scratch.ends.len() < n + 1 {
+            scratch.ends.resize_with(n + 1, Vec::new);
         }
-        for list in &mut ends[..=n] {
+        for list in &mut scratch.ends[..=n] {
             list.clear();
         }
+        let chars = &scratch.chars[from..to];
         // Category bit sets per char (bit i = category i), for grouping, with
         // SPACE_BIT marking whitespace.
         let definitions = &dictionary.character_definition;
@@ -243,12 +296,10 @@ impl Lattice {
                 bits
             }
         }));
-        let categories = &scratch.categories;
-        let is_space = |i: usize| categories[i] & SPACE_BIT != 0;
         let matrix = &dictionary.connection_cost_matrix;
 
         // BOS.
-        nodes.push(Node {
+        scratch.nodes.push(Node {
             start: 0,
             end: 0,
             right_id: 0,
@@ -256,12 +307,26 @@ impl Lattice {
             best: 0,
             previous: u32::MAX,
         });
-        ends[0].push(0);
+        scratch.ends[0].push(0);
 
         for position in 0..n {
-            if ends[position].is_empty() {
+            if scratch.ends[position].is_empty() {
                 continue;
             }
+            let ending = std::mem::take(&mut scratch.ends[position]);
+            scratch.collapse_previous(&ending);
+            scratch.ends[position] = ending;
+            let Scratch {
+                nodes,
+                ends,
+                chars,
+                categories,
+                previous,
+                ..
+            } = &mut *scratch;
+            let chars = &chars[from..to];
+            let previous = &*previous;
+            let is_space = |i: usize| categories[i] & SPACE_BIT != 0;
             let mut begin = position;
             while begin < n && is_space(begin) {
                 begin += 1;
@@ -270,7 +335,6 @@ impl Lattice {
                 continue;
             }
             let after_space = begin > position || (position == 0 && begin > 0);
-            let previous_ends = position;
             let add = |nodes: &mut Vec<Node>,
                        ends: &mut Vec<Vec<u32>>,
                        length: usize,
@@ -284,19 +348,21 @@ impl Lattice {
                     0
                 };
                 let row = matrix.row(u32::from(left_id));
+                // The cheapest total, and of equal ones the earliest node,
+                // exactly as a scan over every node ending here would pick.
                 let mut best = i32::MAX;
-                let mut previous = u32::MAX;
-                for &index in &ends[previous_ends] {
-                    let left = &nodes[index as usize];
+                let mut chosen = u32::MAX;
+                for left in previous {
                     let total = left
                         .best
                         .saturating_add(i32::from(row[left.right_id as usize]));
-                    if total < best {
+                    if total < best || (total == best && chosen != u32::MAX && left.index < chosen)
+                    {
                         best = total;
-                        previous = index;
+                        chosen = left.index;
                     }
                 }
-                if previous == u32::MAX {
+                if chosen == u32::MAX {
                     return;
                 }
                 let end = begin + length;
@@ -307,7 +373,7 @@ impl Lattice {
                     right_id,
                     word,
                     best: best.saturating_add(i32::from(cost)).saturating_add(penalty),
-                    previous,
+                    previous: chosen,
                 });
                 ends[end].push(index);
             };
@@ -408,8 +474,14 @@ impl Lattice {
         }
 
         // EOS: connect from the last position any node ends at.
+        let Scratch {
+            nodes,
+            ends,
+            categories,
+            ..
+        } = &*scratch;
         let mut tail = n;
-        while tail > 0 && is_space(tail - 1) {
+        while tail > 0 && categories[tail - 1] & SPACE_BIT != 0 {
             tail -= 1;
         }
         let row = matrix.row(0);

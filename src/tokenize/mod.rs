@@ -29,7 +29,8 @@ mod embedded {
 }
 
 /// Context ids and costs per (tag, semantic class, final consonant), computed
-/// from the system lexicon when the dictionary was built.
+/// from the system lexicon when the dictionary was built, in mecab-ko-dic's
+/// own context-id numbering (see [`Tokenizer::new`]).
 const CONTEXT_IDS_TSV: &str = include_str!(concat!(
     env!("LINDERA_WORKDIR"),
     "/ko-dic/kosum-context-ids.tsv"
@@ -285,6 +286,11 @@ impl Tokenizer {
     /// Loads the embedded dictionary and compiles the user dictionary.
     pub fn new(config: &TokenizerConfig) -> Result<Self> {
         let dictionary = system_dictionary()?;
+        // The context-id table is in mecab-ko-dic's numbering; the built
+        // dictionary renumbered its ids (most used first), so user entries
+        // are moved into the same numbering or they would connect through
+        // the wrong matrix cells.
+        let renumber = dictionary.metadata.context_id_map.as_ref();
         let mut user_terms = Vec::new();
         let mut entries = Vec::new();
         let mut seen = HashSet::new();
@@ -305,8 +311,8 @@ impl Tokenizer {
             })?;
             entries.push(UserEntry {
                 surface: term.surface.chars().collect(),
-                left_id: ids.left,
-                right_id: ids.right,
+                left_id: renumber.map_or(ids.left, |map| map.map_left(ids.left)),
+                right_id: renumber.map_or(ids.right, |map| map.map_right(ids.right)),
                 cost: (ids.cost + USER_ENTRY_COST).clamp(i16::MIN as i32, i16::MAX as i32) as i16,
                 term: user_terms.len() as u32,
             });
@@ -546,6 +552,71 @@ mod tests {
                 p(".", "SF"),
             ]
         );
+    }
+
+    #[test]
+    fn user_entries_get_the_renumbered_context_ids_of_their_class() {
+        // 야후 is a mecab-ko-dic NNP without semantic class, ending in a vowel,
+        // with exactly the ids most such nouns have, so a user entry 야후
+        // must get the very ids the system entry has in the built,
+        // renumbered dictionary.
+        let extra = Terms::parse("mine.tsv", "야후\tNNP\tORG\tYahoo\n").unwrap();
+        let tokenizer = Tokenizer::new(&TokenizerConfig {
+            default_terms: false,
+            extra_terms: extra,
+        })
+        .unwrap();
+        let dictionary = tokenizer.dictionary();
+        assert!(
+            dictionary.metadata.context_id_map.is_some(),
+            "the dictionary is built with renumbered context ids"
+        );
+        let chars: Vec<char> = "야후".chars().collect();
+        let system: Vec<(u16, u16)> = dictionary
+            .prefix_dictionary
+            .common_prefix_search(&chars)
+            .filter(|&(_, length)| length == chars.len())
+            .flat_map(|(entries, _)| entries.chunks_exact(lattice::ENTRY_LEN))
+            .filter(|entry| {
+                let id = u32::from_le_bytes([entry[0], entry[1], entry[2], entry[3]]);
+                let mut fields = dictionary.word_details_iter(id as usize);
+                (fields.next(), fields.next()) == (Some("NNP"), Some("*"))
+            })
+            .map(|entry| {
+                (
+                    u16::from_le_bytes([entry[6], entry[7]]),
+                    u16::from_le_bytes([entry[8], entry[9]]),
+                )
+            })
+            .collect();
+        let user = tokenizer.lattice.user_entry(0);
+        assert_eq!(system, vec![(user.left_id, user.right_id)]);
+        // And it connects like one: 야후가 → 야후/NNP (ours) 가/JKS.
+        let text = "야후가 검색을 바꿨다.";
+        let morphemes = tokenizer.tokenize(text).unwrap();
+        assert_eq!(morphemes[0].origin, Origin::User);
+        assert_eq!(
+            pairs(text, &tokenizer)[..3],
+            [p("야후", "NNP"), p("가", "JKS"), p("검색", "NNG")]
+        );
+    }
+
+    #[test]
+    fn our_terms_connect_to_the_particles_after_them() {
+        for (text, word, particle) in [
+            ("마이크로소프트가", "마이크로소프트", p("가", "JKS")),
+            ("엔비디아는", "엔비디아", p("는", "JX")),
+            ("깃허브를", "깃허브", p("를", "JKO")),
+            ("딥마인드와", "딥마인드", p("와", "JKB")),
+        ] {
+            let morphemes = tokenizer().tokenize(text).unwrap();
+            assert_eq!(morphemes[0].origin, Origin::User, "{text}");
+            assert_eq!(
+                pairs(text, tokenizer()),
+                [p(word, "NNP"), particle],
+                "{text}"
+            );
+        }
     }
 
     #[test]
