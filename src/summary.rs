@@ -727,6 +727,7 @@ mod tests {
         SummaryOptions {
             length,
             method: SummaryMethod::TextRank,
+            ..SummaryOptions::default()
         }
     }
 
@@ -811,7 +812,7 @@ mod tests {
             start: 0,
             end: 0,
         };
-        let lifted = score_sentences(&doc, &[keyword.clone()], &idf, &weighted);
+        let lifted = score_sentences(&doc, std::slice::from_ref(&keyword), &idf, &weighted);
         // Off by default.
         let default = score_sentences(&doc, &[keyword], &idf, &SummaryOptions::default());
         assert_eq!(default, plain);
@@ -833,6 +834,7 @@ mod tests {
         let lead = SummaryOptions {
             length: SummaryLength::Sentences(2),
             method: SummaryMethod::Lead,
+            ..SummaryOptions::default()
         };
         let indices: Vec<usize> = summarize(&doc, &[], &Idf::default(), &lead)
             .iter()

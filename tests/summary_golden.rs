@@ -83,6 +83,7 @@ fn seed_article_summary_tells_what_the_article_argues() {
     let options = SummaryOptions {
         length: SummaryLength::Sentences(3),
         method: SummaryMethod::TextRank,
+        ..SummaryOptions::default()
     };
     let summary = summarize(&document, &[], &Idf::default(), &options);
     let sentences: Vec<&str> = summary
