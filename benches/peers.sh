@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# kosum and the Python peers on the same folder, in one run, with ratios.
+#
+# The folder is konlpy's bundled documents (../shared/peers/make_docs.py),
+# copied ten times over so that process start-up does not dominate. kosum's
+# time is the whole process (start-up, dictionary, reading, full analysis:
+# summary + keywords + entities, JSONL written); the peers' times are
+# run_peers.py's per-peer run time, model loading excluded.
+#
+#   benches/peers.sh                 # peers: textrankr, sumy_textrank, mecab_noun_tfidf
+#   PEERS=textrankr,krwordrank benches/peers.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PY:-$HOME/.cache/kosum-peers/venv/bin/python}
+PEERS=${PEERS:-textrankr,sumy_textrank,mecab_noun_tfidf}
+SHARED=../shared/peers
+[ -x "$PY" ] || { echo "peers venv missing: run $SHARED/setup.sh first" >&2; exit 2; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+cargo build --release --quiet
+"$PY" "$SHARED/make_docs.py" "$work/docs" > /dev/null
+mkdir -p "$work/docs10"
+for copy in $(seq 1 10); do
+  for file in "$work"/docs/*.txt; do
+    cp "$file" "$work/docs10/${copy}_$(basename "$file")"
+  done
+done
+docs=$(ls "$work/docs10" | wc -l)
+chars=$(cat "$work"/docs10/*.txt | wc -m)
+echo "folder: $docs documents, $chars characters"
+
+"$PY" "$SHARED/run_peers.py" --peers "$PEERS" "$work/docs10" "$work/peers" > "$work/peers.log" 2>&1 || true
+"$PY" - "$work" <<'PYEOF'
+import json, subprocess, sys, time
+work = sys.argv[1]
+
+def kosum(threads):
+    """Best of three whole-process runs of kosum over the folder."""
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        with open(f"{work}/kosum-{threads}.jsonl", "wb") as out:
+            subprocess.run(["target/release/kosum", "--format", "jsonl", "--threads", str(threads),
+                            "-q", f"{work}/docs10"], stdout=out, check=True)
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+k1, k2 = kosum(1), kosum(2)
+same = open(f"{work}/kosum-1.jsonl", "rb").read() == open(f"{work}/kosum-2.jsonl", "rb").read()
+print(f"kosum full analysis, 1 thread:  {k1:.3f} s")
+print(f"kosum full analysis, 2 threads: {k2:.3f} s (speed-up {k1 / k2:.2f}x; outputs "
+      f"{'identical' if same else 'DIFFERENT'})")
+summary = json.load(open(f"{work}/peers/summary.json"))
+print(f"{'peer':22} {'run s':>8} {'kosum 1 thread ×':>17} {'kosum 2 threads ×':>18}")
+for name, rec in summary["peers"].items():
+    run = rec.get("run_s")
+    if not run:
+        print(f"{name:22} failed: {rec.get('error')}")
+        continue
+    print(f"{name:22} {run:8.2f} {run / k1:17.1f} {run / k2:18.1f}")
+PYEOF
