@@ -547,7 +547,7 @@ impl<'a> Splitter<'a> {
             // as the embedded question -ㄴ지/-ㄹ지 (그런지, 나갈지), the
             // concessive -으나, or before the predicate they complement
             // (먹지 않다).
-            '지' | '나' | '제' => {
+            '지' | '나' | '제' | '재' => {
                 let coda = (before as u32 - 0xAC00) % 28;
                 let stem = if m.surface(self.view).chars().count() == 1 {
                     (last > 0 && self.morphemes[last - 1].byte_end == m.byte_start)
