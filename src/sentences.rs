@@ -421,11 +421,12 @@ impl<'a> Splitter<'a> {
         if tail.trailing_off()
             && !tail.exclaims
             && matches!(last_pos, Pos::EC | Pos::EF)
-            && core_word.ends_with('데')
+            && (core_word.ends_with('데') || tail.ellipsis && core_word.ends_with("지만"))
         {
             // The background -는데 left trailing off ("싶은데... 딱히") still
-            // leads into the clause after it; a trailing -고.. or -지만.. is
-            // a spoken sentence end.
+            // leads into the clause after it, as does the concessive -지만
+            // paused with an ellipsis mark (친해지지만… 그녀는); chat's
+            // trailing -고.. or -지만.. is a spoken sentence end.
             return false;
         }
         if self.is_final_form(last, core_word, following)
@@ -573,7 +574,8 @@ impl<'a> Splitter<'a> {
     /// predicate before it: the cute polite -용 after a final ending
     /// (잘됐네/EF 용/XSN) and the dialect -제/-재 after a tense or a stem
     /// (싶았/EP 제/MM, 없/VA 재/XPN), where neither a determiner nor a prefix
-    /// can stand.
+    /// can stand, and the southeastern -ㄴ 기라 read as a noun after an
+    /// adnominal ending.
     fn is_misread_spoken_ending(&self, last: usize) -> bool {
         let m = &self.morphemes[last];
         let Some(previous) = last.checked_sub(1).map(|i| &self.morphemes[i]) else {
@@ -584,6 +586,8 @@ impl<'a> Splitter<'a> {
         }
         match m.surface(self.view) {
             "용" => m.pos == Pos::XSN && previous.last_pos == Pos::EF,
+            // Southeastern -ㄴ 기라 (= -ㄴ 것이다): 나간/ETM 기라/NNG.
+            "기라" => m.pos == Pos::NNG && previous.last_pos == Pos::ETM,
             "제" | "재" => {
                 matches!(m.pos, Pos::MM | Pos::XPN)
                     && matches!(previous.last_pos, Pos::EP | Pos::VA | Pos::VV)

@@ -302,6 +302,10 @@ fn drawn_out_connectives_lead_on() {
             "커피가 마시고 싶은데... 딱히 떠오르는 게 없다.",
         ],
     );
+    check(
+        "두 사람은 급속도로 친해지지만… 그녀는 구울!",
+        &["두 사람은 급속도로 친해지지만… 그녀는 구울!"],
+    );
     // A tilde set apart by spaces joins a range.
     check(
         "동문로터리 ~ 만세동산 코스예요!",
@@ -362,6 +366,6 @@ fn corpus_figures_hold() {
     println!("{report}");
     // Floors at the figures reached so far (issue 3 aims at EM 0.90 and
     // F1 0.95), so that any regression fails.
-    assert!(report.overall.em >= 0.895, "EM {:.3}", report.overall.em);
-    assert!(report.overall.f1 >= 0.94, "F1 {:.3}", report.overall.f1);
+    assert!(report.overall.em >= 0.90, "EM {:.3}", report.overall.em);
+    assert!(report.overall.f1 >= 0.945, "F1 {:.3}", report.overall.f1);
 }
