@@ -208,6 +208,8 @@ struct Tail {
     ellipsis: bool,
     /// Tildes, emoticons, loose jamo.
     emotive: bool,
+    /// Emotive chars other than tildes (ㅋㅋ, ^^, hearts).
+    emoticon: bool,
     /// The sentence's end was inside quotation marks that are closed here.
     quoted: bool,
 }
@@ -416,6 +418,17 @@ impl<'a> Splitter<'a> {
             // A quotation that trails off ("너 지금...") is a turn of its own.
             return true;
         }
+        if tail.trailing_off()
+            && !tail.exclaims
+            && matches!(last_pos, Pos::EC | Pos::EF)
+            && (core_word.ends_with('데') || tail.ellipsis && core_word.ends_with("지만"))
+        {
+            // The background -는데 left trailing off ("싶은데... 딱히") still
+            // leads into the clause after it, as does the concessive -지만
+            // paused with an ellipsis mark (친해지지만… 그녀는); chat's
+            // trailing -고.. or -지만.. is a spoken sentence end.
+            return false;
+        }
         if self.is_final_form(last, core_word, following)
             && !self.continues_after_da(last, following)
         {
@@ -425,7 +438,18 @@ impl<'a> Splitter<'a> {
         if tail.trailing_off() && (!open_ended || last_pos == Pos::ETM) && last_pos != Pos::MAG {
             return true;
         }
-        if tail.emotive && !open_ended && last_pos != Pos::SN {
+        // A connective -고/-며/-서 drawn out with a tilde ("내지르고~
+        // 뒤돌아서면") leads on; a tilde standing apart ("산지천마당 ~
+        // 조천") joins a range.
+        let drawn_out_connective =
+            !tail.emoticon && last_pos == Pos::EC && core_word.ends_with(['고', '며', '서']);
+        let spaced_tilde =
+            !tail.emoticon && self.view[tail.core_end..word.end].starts_with(char::is_whitespace);
+        if tail.emotive
+            && !open_ended
+            && last_pos != Pos::SN
+            && !(drawn_out_connective || spaced_tilde)
+        {
             return true;
         }
         // An auxiliary never opens a sentence: 아니었음 못했을 거예요 is
@@ -485,8 +509,15 @@ impl<'a> Splitter<'a> {
     /// verb stem is the connective -다(가).
     fn is_final_form(&self, last: usize, core_word: &str, following: Option<&Morpheme>) -> bool {
         let m = &self.morphemes[last];
+        if self.is_misread_spoken_ending(last) {
+            return true;
+        }
         if !matches!(m.last_pos, Pos::EF | Pos::EC) {
             return false;
+        }
+        if core_word.ends_with("구먼") || core_word.ends_with("구만") {
+            // The exclamative -구먼/-구만 (안되는구먼) only closes a sentence.
+            return true;
         }
         let mut chars = core_word.chars().rev();
         let (Some(final_char), Some(before)) = (chars.next(), chars.next()) else {
@@ -517,7 +548,7 @@ impl<'a> Splitter<'a> {
             // as the embedded question -ㄴ지/-ㄹ지 (그런지, 나갈지), the
             // concessive -으나, or before the predicate they complement
             // (먹지 않다).
-            '지' | '나' | '제' => {
+            '지' | '나' | '제' | '재' => {
                 let coda = (before as u32 - 0xAC00) % 28;
                 let stem = if m.surface(self.view).chars().count() == 1 {
                     (last > 0 && self.morphemes[last - 1].byte_end == m.byte_start)
@@ -535,6 +566,33 @@ impl<'a> Splitter<'a> {
                         })
             }
             _ => m.last_pos == Pos::EF,
+        }
+    }
+
+    /// Whether morpheme `last` is a spoken final ending that the dictionary
+    /// does not know and reads as another word class, glued to the
+    /// predicate before it: the cute polite -용 after a final ending
+    /// (잘됐네/EF 용/XSN) and the dialect -제/-재 after a tense or a stem
+    /// (싶았/EP 제/MM, 없/VA 재/XPN), where neither a determiner nor a prefix
+    /// can stand, and the southeastern -ㄴ 기라 read as a noun after an
+    /// adnominal ending.
+    fn is_misread_spoken_ending(&self, last: usize) -> bool {
+        let m = &self.morphemes[last];
+        let Some(previous) = last.checked_sub(1).map(|i| &self.morphemes[i]) else {
+            return false;
+        };
+        if previous.byte_end != m.byte_start {
+            return false;
+        }
+        match m.surface(self.view) {
+            "용" => m.pos == Pos::XSN && previous.last_pos == Pos::EF,
+            // Southeastern -ㄴ 기라 (= -ㄴ 것이다): 나간/ETM 기라/NNG.
+            "기라" => m.pos == Pos::NNG && previous.last_pos == Pos::ETM,
+            "제" | "재" => {
+                matches!(m.pos, Pos::MM | Pos::XPN)
+                    && matches!(previous.last_pos, Pos::EP | Pos::VA | Pos::VV)
+            }
+            _ => false,
         }
     }
 
@@ -683,7 +741,11 @@ impl<'a> Splitter<'a> {
                 '.' => tail.periods += 1,
                 '…' | '‥' | '⋯' => tail.ellipsis = true,
                 c if is_terminal_punctuation(c) => tail.exclaims = true,
-                c if is_emotive(c) => tail.emotive = true,
+                '~' | '∼' | '～' => tail.emotive = true,
+                c if is_emotive(c) => {
+                    tail.emotive = true;
+                    tail.emoticon = true;
+                }
                 c if is_closing(c) || is_pictograph(c) => {}
                 _ => break,
             }

@@ -273,6 +273,47 @@ fn line_structure() {
 }
 
 #[test]
+fn spoken_endings_the_dictionary_misreads() {
+    // Exclamative -구먼, cute polite -용 and dialect -제/-재 end sentences
+    // even when the analyser reads them as other word classes.
+    check(
+        "일이 잘 안되는구먼 내일 다시 해야지 정말 잘됐네용 다들 고마워요",
+        &[
+            "일이 잘 안되는구먼",
+            "내일 다시 해야지",
+            "정말 잘됐네용",
+            "다들 고마워요",
+        ],
+    );
+    check(
+        "그땐 참 외로웠제 이야기할 사람도 없재 다들 바빴다",
+        &["그땐 참 외로웠제", "이야기할 사람도 없재", "다들 바빴다"],
+    );
+}
+
+#[test]
+fn drawn_out_connectives_lead_on() {
+    // A tilde after -고 and an ellipsis after -는데 keep the clause going;
+    // a tilde after a final ending closes it.
+    check(
+        "소리 한번 지르고~ 뒤돌아서면 후회해요~ 커피가 마시고 싶은데... 딱히 떠오르는 게 없다.",
+        &[
+            "소리 한번 지르고~ 뒤돌아서면 후회해요~",
+            "커피가 마시고 싶은데... 딱히 떠오르는 게 없다.",
+        ],
+    );
+    check(
+        "두 사람은 급속도로 친해지지만… 그녀는 구울!",
+        &["두 사람은 급속도로 친해지지만… 그녀는 구울!"],
+    );
+    // A tilde set apart by spaces joins a range.
+    check(
+        "동문로터리 ~ 만세동산 코스예요!",
+        &["동문로터리 ~ 만세동산 코스예요!"],
+    );
+}
+
+#[test]
 fn never_panics_or_loses_text_on_odd_input() {
     for text in [
         "",
@@ -325,6 +366,6 @@ fn corpus_figures_hold() {
     println!("{report}");
     // Floors at the figures reached so far (issue 3 aims at EM 0.90 and
     // F1 0.95), so that any regression fails.
-    assert!(report.overall.em >= 0.87, "EM {:.3}", report.overall.em);
-    assert!(report.overall.f1 >= 0.93, "F1 {:.3}", report.overall.f1);
+    assert!(report.overall.em >= 0.90, "EM {:.3}", report.overall.em);
+    assert!(report.overall.f1 >= 0.945, "F1 {:.3}", report.overall.f1);
 }
