@@ -132,6 +132,12 @@ fn main() {
             plain.tokenize(text).expect("tokenize");
         });
         println!("{name}: tokenize without our terms {plain_tokenize:.2} MB/s");
+        let split = throughput(texts, minimum, |text| {
+            analyzer
+                .document(text, kosum::analysis::SentenceMode::Split)
+                .expect("split");
+        });
+        println!("{name}: tokenize + sentence split {split:.2} MB/s");
         let analyze = throughput(texts, minimum, |text| {
             analyzer.analyze(text, &request).expect("analyze");
         });
