@@ -1,5 +1,6 @@
-//! Keyword extraction from the command line, for measuring it before the CLI
-//! wires it in.
+//! A measuring tool for the keyword stage (`kosum keywords` is the user's
+//! command): the title-term recall data for benches/keyword_recall.py, and
+//! keyword-versus-tokenization timing.
 //!
 //! ```text
 //! cargo run --release --example keywords -- FILE [-k N]
