@@ -172,14 +172,17 @@ pub struct Stopwords {
     words: HashSet<String>,
 }
 
+/// The entries of a one-word-per-line list: trimmed lines, without blank
+/// lines and `#` comments.
+fn list_entries(text: &str) -> impl Iterator<Item = &str> {
+    text.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+}
+
 impl Stopwords {
     pub fn parse(text: &str) -> Self {
-        let words = text
-            .lines()
-            .map(str::trim)
-            .filter(|line| !line.is_empty() && !line.starts_with('#'))
-            .map(|word| word.to_lowercase())
-            .collect();
+        let words = list_entries(text).map(str::to_lowercase).collect();
         Self { words }
     }
 
@@ -214,12 +217,7 @@ pub struct Abbreviations {
 
 impl Abbreviations {
     pub fn parse(text: &str) -> Self {
-        let words = text
-            .lines()
-            .map(str::trim)
-            .filter(|line| !line.is_empty() && !line.starts_with('#'))
-            .map(str::to_string)
-            .collect();
+        let words = list_entries(text).map(str::to_string).collect();
         Self { words }
     }
 
