@@ -400,6 +400,61 @@ mod bad_inputs {
     }
 }
 
+mod large_inputs {
+    use super::*;
+
+    /// 100,000 one-character "sentences" (also a run of Korean list
+    /// markers 가. 가. …): an answer in reasonable time that covers every
+    /// character, never a hang (the summary graph must stay sparse).
+    #[test]
+    fn a_hundred_thousand_one_character_sentences() {
+        let text = "가. ".repeat(100_000);
+        let output = kosum()
+            .args(["--format", "json", "-n", "3"])
+            .write_stdin(text.clone())
+            .timeout(std::time::Duration::from_secs(300))
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", stderr_of(&output));
+        let document: serde_json::Value = serde_json::from_str(&stdout_of(&output)).unwrap();
+        let covered: String = document["sentences"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["text"].as_str().unwrap())
+            .collect::<String>()
+            .split_whitespace()
+            .collect();
+        let expected: String = text.split_whitespace().collect();
+        assert_eq!(covered, expected);
+        assert!(document["summary"].as_array().unwrap().len() <= 3);
+    }
+
+    /// A long text with no line break at all is analysed whole: the lattice
+    /// cuts it into bounded pieces, and nothing is lost.
+    #[test]
+    fn a_long_text_without_line_breaks() {
+        let sentence = "마이크로소프트는 애저 클라우드 인프라에 1억 달러를 더 투자했다. ";
+        let text = sentence.repeat(20_000);
+        let output = kosum()
+            .args(["split", "--format", "json"])
+            .write_stdin(text.clone())
+            .timeout(std::time::Duration::from_secs(300))
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", stderr_of(&output));
+        let document: serde_json::Value = serde_json::from_str(&stdout_of(&output)).unwrap();
+        let sentences = document["sentences"].as_array().unwrap();
+        assert_eq!(sentences.len(), 20_000);
+        let last = &sentences[19_999];
+        let (start, end) = (
+            last["start"].as_u64().unwrap() as usize,
+            last["end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(char_slice(&text, start, end), sentence.trim_end());
+    }
+}
+
 mod streams {
     use super::*;
 
