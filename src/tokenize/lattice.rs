@@ -3,8 +3,9 @@
 //! lindera's own lattice turns every whitespace character into a `SPACE`
 //! node with its own connection costs, so the word before a space and the
 //! word after it are never connected directly. Korean text has a space after
-//! almost every 어절, and the costs through that `SPACE` node changed a third
-//! of all sentence analyses compared with MeCab-ko on the same dictionary
+//! almost every 어절, and the costs through that `SPACE` node change the
+//! analysis: on the evaluation corpus's 1,491 lines lindera's own search
+//! agrees with MeCab-ko (same dictionary) on 581, this one on 1,489
 //! (수/NNB became 수/NNG, 지/NNB became 지/VX, …). This search follows
 //! MeCab-ko instead: whitespace is skipped, the words on both sides are
 //! connected directly, and a candidate that starts right after whitespace
