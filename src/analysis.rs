@@ -4,12 +4,15 @@
 //! entity stages read.
 
 use crate::entities::{self, Entity, Gazetteer};
+use std::borrow::Cow;
+
 use crate::error::Result;
 use crate::keywords::{self, Keyword, KeywordOptions};
+use crate::normalize;
 use crate::scoring::Idf;
 use crate::sentences::{self, Sentence};
 use crate::summary::{self, SummaryMethod, SummaryOptions, SummarySentence};
-use crate::tokenize::{Morpheme, Tokenizer, TokenizerConfig};
+use crate::tokenize::{Morpheme, Scratch, Tokenizer, TokenizerConfig};
 
 /// How sentences are found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -102,6 +105,9 @@ pub struct Analyzer {
 pub struct Document<'t> {
     /// The text as read (offsets point into it).
     pub text: &'t str,
+    /// [`normalize::analysis_view`] of `text`, computed once for all stages
+    /// (same byte layout as `text`).
+    pub view: Cow<'t, str>,
     pub morphemes: Vec<Morpheme>,
     pub sentences: Vec<Sentence>,
 }
@@ -131,13 +137,17 @@ impl Analyzer {
 
     /// Tokenizes and splits `text`.
     pub fn document<'t>(&self, text: &'t str, mode: SentenceMode) -> Result<Document<'t>> {
-        let morphemes = self.tokenizer.tokenize(text)?;
+        let view = normalize::analysis_view(text);
+        let morphemes = self
+            .tokenizer
+            .tokenize_view(text, &view, &mut Scratch::default())?;
         let sentences = match mode {
-            SentenceMode::Split => sentences::split(text, &morphemes),
-            SentenceMode::PerLine => sentences::from_lines(text, &morphemes),
+            SentenceMode::Split => sentences::split(text, &view, &morphemes),
+            SentenceMode::PerLine => sentences::from_lines(text, &view, &morphemes),
         };
         Ok(Document {
             text,
+            view,
             morphemes,
             sentences,
         })

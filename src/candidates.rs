@@ -36,7 +36,6 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::analysis::Document;
-use crate::normalize::analysis_view;
 use crate::resources::{Stopwords, is_hangul_syllable};
 use crate::tokenize::{Morpheme, Pos};
 
@@ -256,8 +255,8 @@ impl<'a> Collector<'a> {
 
     pub fn collect(&self, document: &Document<'_>) -> Candidates {
         let text = document.text;
-        let view = analysis_view(text);
-        let excluded = excluded_spans(&view);
+        let view: &str = &document.view;
+        let excluded = excluded_spans(view);
         let mut state = State {
             text,
             stopwords: self.stopwords,
@@ -371,7 +370,7 @@ impl<'a> Collector<'a> {
             }
             state.end_run();
         }
-        state.candidates.title = title_sentence(document, &view);
+        state.candidates.title = title_sentence(document, view);
         state.candidates
     }
 }

@@ -828,6 +828,7 @@ mod tests {
         Analysis {
             document: Document {
                 text: TEXT,
+                view: TEXT.into(),
                 morphemes: Vec::new(),
                 sentences: vec![sentence(0, 0, 7), sentence(1, 8, 22)],
             },

@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use crate::normalize::{CharCounter, analysis_view};
+use crate::normalize::CharCounter;
 use crate::resources::{Abbreviations, is_hangul_syllable};
 use crate::tokenize::{Morpheme, Pos};
 
@@ -35,16 +35,15 @@ impl Sentence {
 }
 
 /// Splits `text` (analysed into `morphemes`, which must come from the same
-/// text, in order) into sentences.
-pub fn split(text: &str, morphemes: &[Morpheme]) -> Vec<Sentence> {
-    let view = analysis_view(text);
-    let ends = Splitter::new(&view, morphemes).ends();
-    spans_from_ends(text, &view, morphemes, &ends)
+/// text, in order; `view` is its [`crate::normalize::analysis_view`]) into
+/// sentences.
+pub fn split(text: &str, view: &str, morphemes: &[Morpheme]) -> Vec<Sentence> {
+    let ends = Splitter::new(view, morphemes).ends();
+    spans_from_ends(text, view, morphemes, &ends)
 }
 
 /// One sentence per non-blank line, for input that is already split.
-pub fn from_lines(text: &str, morphemes: &[Morpheme]) -> Vec<Sentence> {
-    let view = analysis_view(text);
+pub fn from_lines(text: &str, view: &str, morphemes: &[Morpheme]) -> Vec<Sentence> {
     let mut ends = Vec::new();
     let mut offset = 0;
     for line in view.split_inclusive('\n') {
@@ -54,7 +53,7 @@ pub fn from_lines(text: &str, morphemes: &[Morpheme]) -> Vec<Sentence> {
         }
         offset += line.len();
     }
-    spans_from_ends(text, &view, morphemes, &ends)
+    spans_from_ends(text, view, morphemes, &ends)
 }
 
 /// Builds sentences ending at the given byte offsets: each starts at the first

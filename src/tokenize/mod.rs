@@ -340,7 +340,17 @@ impl Tokenizer {
     /// Like [`Tokenizer::tokenize`], reusing a caller-owned scratch space (a
     /// per-thread worker keeps one to avoid reallocating it per document).
     pub fn tokenize_with(&self, text: &str, scratch: &mut Scratch) -> Result<Vec<Morpheme>> {
-        let view = analysis_view(text);
+        self.tokenize_view(text, &analysis_view(text), scratch)
+    }
+
+    /// Like [`Tokenizer::tokenize_with`], for a caller that already holds
+    /// `view`, the [`analysis_view`] of `text`.
+    pub fn tokenize_view(
+        &self,
+        text: &str,
+        view: &str,
+        scratch: &mut Scratch,
+    ) -> Result<Vec<Morpheme>> {
         let mut morphemes = Vec::with_capacity(text.len() / 4);
         let mut path = Vec::new();
         let mut line_byte = 0;
