@@ -44,5 +44,16 @@ pub enum Error {
     },
 }
 
+impl Error {
+    /// A [`Error::DataFormat`] for line `line` of `source_name`.
+    pub(crate) fn data_format(source_name: &str, line: usize, message: impl Into<String>) -> Self {
+        Error::DataFormat {
+            source_name: source_name.to_string(),
+            line,
+            message: message.into(),
+        }
+    }
+}
+
 /// Result with kosum's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;

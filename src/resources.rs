@@ -75,6 +75,15 @@ impl Term {
     }
 }
 
+/// The content lines of a data file with their 1-based line numbers: blank
+/// lines and `#` comments are skipped and a trailing CR is dropped.
+pub(crate) fn data_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.lines()
+        .enumerate()
+        .map(|(index, line)| (index + 1, line.trim_end_matches('\r')))
+        .filter(|(_, line)| !line.trim().is_empty() && !line.starts_with('#'))
+}
+
 /// Whether `c` is a precomposed Hangul syllable (가–힣).
 pub fn is_hangul_syllable(c: char) -> bool {
     ('\u{AC00}'..='\u{D7A3}').contains(&c)
@@ -91,16 +100,8 @@ impl Terms {
     /// errors.
     pub fn parse(source_name: &str, text: &str) -> Result<Self> {
         let mut rows = Vec::new();
-        for (number, line) in text.lines().enumerate() {
-            let line = line.trim_end_matches('\r');
-            if line.trim().is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let error = |message: String| Error::DataFormat {
-                source_name: source_name.to_string(),
-                line: number + 1,
-                message,
-            };
+        for (number, line) in data_lines(text) {
+            let error = |message: String| Error::data_format(source_name, number, message);
             let columns: Vec<&str> = line.split('\t').collect();
             let [surface, pos, entity, canonical] = columns[..] else {
                 return Err(error(format!(
@@ -243,19 +244,16 @@ impl Background {
     /// Parses `word<TAB>zipf` lines.
     pub fn parse(source_name: &str, text: &str) -> Result<Self> {
         let mut zipf = HashMap::new();
-        for (number, line) in text.lines().enumerate() {
-            if line.trim().is_empty() || line.starts_with('#') {
-                continue;
-            }
+        for (number, line) in data_lines(text) {
             let parsed = line
                 .split_once('\t')
                 .and_then(|(word, value)| Some((word, value.trim().parse::<f32>().ok()?)));
             let Some((word, value)) = parsed else {
-                return Err(Error::DataFormat {
-                    source_name: source_name.to_string(),
-                    line: number + 1,
-                    message: "expected `word<TAB>zipf frequency`".into(),
-                });
+                return Err(Error::data_format(
+                    source_name,
+                    number,
+                    "expected `word<TAB>zipf frequency`",
+                ));
             };
             zipf.entry(word.to_lowercase()).or_insert(value);
         }
@@ -296,21 +294,17 @@ impl EntityWords {
     /// Parses `word<TAB>class` lines.
     pub fn parse(source_name: &str, text: &str) -> Result<Self> {
         let mut rows = Vec::new();
-        for (number, line) in text.lines().enumerate() {
-            let line = line.trim_end_matches('\r');
-            if line.trim().is_empty() || line.starts_with('#') {
-                continue;
-            }
+        for (number, line) in data_lines(text) {
             match line.split_once('\t') {
                 Some((word, class)) if !word.trim().is_empty() && !class.trim().is_empty() => {
                     rows.push((word.trim().to_string(), class.trim().to_string()));
                 }
                 _ => {
-                    return Err(Error::DataFormat {
-                        source_name: source_name.to_string(),
-                        line: number + 1,
-                        message: "expected `word<TAB>class`".into(),
-                    });
+                    return Err(Error::data_format(
+                        source_name,
+                        number,
+                        "expected `word<TAB>class`",
+                    ));
                 }
             }
         }

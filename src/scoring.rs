@@ -41,7 +41,7 @@ use std::path::Path;
 use crate::analysis::Document;
 use crate::candidates::{CandidateOptions, Collector};
 use crate::error::{Error, Result};
-use crate::resources::{Background, Stopwords};
+use crate::resources::{Background, Stopwords, data_lines};
 
 /// The document length (in words) background frequencies are scaled to.
 pub const TYPICAL_DOCUMENT_WORDS: f64 = 400.0;
@@ -95,16 +95,8 @@ impl Idf {
     pub fn parse(source_name: &str, text: &str) -> Result<Idf> {
         let mut documents = None;
         let mut frequencies = HashMap::new();
-        for (number, line) in text.lines().enumerate() {
-            let line = line.trim_end_matches('\r');
-            if line.trim().is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let error = |message: String| Error::DataFormat {
-                source_name: source_name.to_string(),
-                line: number + 1,
-                message,
-            };
+        for (number, line) in data_lines(text) {
+            let error = |message: String| Error::data_format(source_name, number, message);
             let Some((term, count)) = line.split_once('\t') else {
                 return Err(error("expected `term<TAB>document count`".into()));
             };
@@ -136,11 +128,11 @@ impl Idf {
             }
         }
         let Some(documents) = documents else {
-            return Err(Error::DataFormat {
-                source_name: source_name.to_string(),
-                line: 1,
-                message: "no `@documents<TAB>N` line: the file is empty".into(),
-            });
+            return Err(Error::data_format(
+                source_name,
+                1,
+                "no `@documents<TAB>N` line: the file is empty",
+            ));
         };
         Ok(Idf::Learned {
             documents,
