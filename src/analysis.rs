@@ -12,7 +12,7 @@ use crate::normalize;
 use crate::scoring::Idf;
 use crate::sentences::{self, Sentence};
 use crate::summary::{self, SummaryMethod, SummaryOptions, SummarySentence};
-use crate::tokenize::{Morpheme, Scratch, Tokenizer, TokenizerConfig};
+use crate::tokenize::{Morpheme, Tokenizer, TokenizerConfig};
 
 /// How sentences are found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -138,9 +138,7 @@ impl Analyzer {
     /// Tokenizes and splits `text`.
     pub fn document<'t>(&self, text: &'t str, mode: SentenceMode) -> Result<Document<'t>> {
         let view = normalize::analysis_view(text);
-        let morphemes = self
-            .tokenizer
-            .tokenize_view(text, &view, &mut Scratch::default())?;
+        let morphemes = self.tokenizer.tokenize_view(text, &view)?;
         let sentences = match mode {
             SentenceMode::Split => sentences::split(text, &view, &morphemes),
             SentenceMode::PerLine => sentences::from_lines(text, &view, &morphemes),

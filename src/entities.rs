@@ -985,16 +985,16 @@ impl<'d> Scan<'d> {
         if !span.chars().all(is_hangul_syllable) || syllables > LONGEST_KOREAN_NAME {
             return (first..end).all(|k| {
                 let m = &self.morphemes[k];
-                m.pos == Pos::NNP && m.semantic.as_deref() == Some("인명")
+                m.pos == Pos::NNP && m.semantic == Some("인명")
             });
         }
         let ms = &self.morphemes[first..end];
-        if ms.iter().any(|m| m.semantic.as_deref() == Some("지명")) {
+        if ms.iter().any(|m| m.semantic == Some("지명")) {
             return false;
         }
         if ms
             .iter()
-            .all(|m| m.pos == Pos::NNP && m.semantic.as_deref() == Some("인명"))
+            .all(|m| m.pos == Pos::NNP && m.semantic == Some("인명"))
         {
             return true;
         }
@@ -1087,7 +1087,7 @@ impl<'d> Scan<'d> {
     fn ends_like_organization(&self, first: usize, end: usize) -> bool {
         let span = &self.text[self.morphemes[first].byte_start..self.morphemes[end - 1].byte_end];
         span.chars().count() >= 3
-            && !(first..end).all(|k| self.morphemes[k].semantic.as_deref() == Some("인명"))
+            && !(first..end).all(|k| self.morphemes[k].semantic == Some("인명"))
             && self
                 .words
                 .org_suffixes
@@ -1343,7 +1343,7 @@ impl<'d> Scan<'d> {
 
     fn is_place(&self, i: usize) -> bool {
         let m = &self.morphemes[i];
-        m.pos == Pos::NNP && m.semantic.as_deref() == Some("지명")
+        m.pos == Pos::NNP && m.semantic == Some("지명")
             || m.pos.is_content_noun()
                 && !m.tag.contains('+')
                 && self.words.places.contains(m.surface(self.text))
@@ -1361,7 +1361,7 @@ impl<'d> Scan<'d> {
             let listed_place = m.pos.is_content_noun()
                 && !m.tag.contains('+')
                 && self.words.places.contains(self.surface(i));
-            let kind = match (m.pos, m.semantic.as_deref()) {
+            let kind = match (m.pos, m.semantic) {
                 _ if listed_place => EntityType::Location,
                 (Pos::NNP, Some("인명")) => EntityType::Person,
                 (Pos::NNP, Some("지명")) => EntityType::Location,

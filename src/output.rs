@@ -542,9 +542,9 @@ impl TokenReport {
             .iter()
             .map(|m| TokenItem {
                 surface: m.surface(text).to_string(),
-                tag: m.tag.clone(),
+                tag: m.tag.to_string(),
                 pos: m.tag.split('+').next().unwrap_or_default().to_string(),
-                semantic: m.semantic.clone(),
+                semantic: m.semantic.map(str::to_string),
                 start: m.start,
                 end: m.end,
             })

@@ -187,7 +187,10 @@ fn link_pattern() -> &'static Regex {
     static PATTERN: OnceLock<Regex> = OnceLock::new();
     PATTERN.get_or_init(|| {
         Regex::new(
-            r"(?i)(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>\x22'“”‘’()\[\]]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
+            // ASCII word boundaries and address chars: a Korean word glued
+            // to an address is not part of it, and the pattern stays within
+            // what the regex crate's fast DFA runs on Korean text.
+            r"(?i)(?:(?-u:\b)(?:https?|ftp)://|(?-u:\b)www\.)[^\s<>\x22'“”‘’()\[\]]+|[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+",
         )
         .expect("the link pattern is valid")
     })
@@ -492,7 +495,7 @@ impl<'a> Splitter<'a> {
                 && self.morphemes[last - 1].last_pos == Pos::VV
         } else {
             m.pos == Pos::VV
-                && m.expression.as_deref().is_some_and(|e| {
+                && m.expression.is_some_and(|e| {
                     e.matches('+').count() == 1
                         && (e.ends_with("+다/EF/*") || e.ends_with("+다/EC/*"))
                 })

@@ -102,7 +102,7 @@ struct Previous {
     index: u32,
 }
 
-/// Per-call scratch space.
+/// Per-thread scratch space, reused from line to line and document to document.
 #[derive(Default)]
 pub struct Scratch {
     nodes: Vec<Node>,
@@ -117,7 +117,19 @@ pub struct Scratch {
     generation: u32,
 }
 
+/// A line buffer longer than this many chars is freed after a document, so
+/// one huge line does not pin its memory for the thread's life (the other
+/// buffers are bounded by [`MAX_PIECE_CHARS`]).
+const CHARS_KEPT: usize = 1 << 16;
+
 impl Scratch {
+    /// Gives back the memory a very long line made the line buffer grow to.
+    pub fn trim(&mut self) {
+        if self.chars.capacity() > CHARS_KEPT {
+            self.chars = Vec::new();
+        }
+    }
+
     /// Collapses the nodes `ending` at one position to the best one per
     /// right id (the earliest of equally good ones) into `self.previous`.
     ///

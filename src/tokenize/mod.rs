@@ -8,6 +8,7 @@
 //! has the same byte layout as the input, so every [`Morpheme`] carries byte
 //! and char offsets into the document exactly as it was read.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
@@ -21,8 +22,13 @@ use crate::resources::{Term, TermPos, Terms, is_hangul_syllable};
 
 mod lattice;
 
-pub use lattice::Scratch;
-use lattice::{Lattice, NodeWord, PathWord, UserEntry};
+use lattice::{Lattice, NodeWord, PathWord, Scratch, UserEntry};
+
+thread_local! {
+    /// The lattice's working memory, kept per thread so that a worker
+    /// analysing thousands of documents allocates it once, not per document.
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
 
 mod embedded {
     lindera_dictionary::embedded_dictionary!("/ko-dic", KoDicLoader);
@@ -221,17 +227,18 @@ pub struct Morpheme {
     /// Byte offsets into the document, half-open.
     pub byte_start: usize,
     pub byte_end: usize,
-    /// The full tag as the dictionary gives it, e.g. `NNP` or `VV+EP`.
-    pub tag: String,
+    /// The full tag as the dictionary gives it, e.g. `NNP` or `VV+EP`
+    /// (borrowed from the embedded dictionary: no allocation per token).
+    pub tag: &'static str,
     /// The first tag of [`Morpheme::tag`].
     pub pos: Pos,
     /// The last tag of [`Morpheme::tag`] (equal to `pos` for simple tags).
     pub last_pos: Pos,
     /// The semantic class for proper nouns (인명, 지명 …), if any.
-    pub semantic: Option<String>,
+    pub semantic: Option<&'static str>,
     /// The morpheme breakdown of an inflected or compound entry, in
     /// mecab-ko-dic's notation (`가/VV/*+았/EP/*`), if any.
-    pub expression: Option<String>,
+    pub expression: Option<&'static str>,
     pub origin: Origin,
 }
 
@@ -274,9 +281,9 @@ impl TokenizerConfig {
 }
 
 /// A ready-to-use morphological analyser. Share it between threads freely
-/// (`&Tokenizer` is `Sync`); [`Scratch`] is the per-thread working memory.
+/// (`&Tokenizer` is `Sync`); each thread keeps its own working memory.
 pub struct Tokenizer {
-    dictionary: Dictionary,
+    dictionary: &'static Dictionary,
     lattice: Lattice,
     /// The user-dictionary terms, indexed by [`UserEntry::term`].
     user_terms: Vec<Term>,
@@ -318,7 +325,7 @@ impl Tokenizer {
             });
             user_terms.push(term.clone());
         }
-        let lattice = Lattice::new(&dictionary, entries);
+        let lattice = Lattice::new(dictionary, entries);
         Ok(Self {
             dictionary,
             lattice,
@@ -328,29 +335,31 @@ impl Tokenizer {
 
     /// The embedded mecab-ko-dic (for tools that compare with lindera's own
     /// search, such as the throughput benchmark).
-    pub fn dictionary(&self) -> &Dictionary {
-        &self.dictionary
+    pub fn dictionary(&self) -> &'static Dictionary {
+        self.dictionary
     }
 
     /// Analyses `text` into morphemes with offsets into `text`.
     pub fn tokenize(&self, text: &str) -> Result<Vec<Morpheme>> {
-        self.tokenize_with(text, &mut Scratch::default())
+        self.tokenize_view(text, &analysis_view(text))
     }
 
-    /// Like [`Tokenizer::tokenize`], reusing a caller-owned scratch space (a
-    /// per-thread worker keeps one to avoid reallocating it per document).
-    pub fn tokenize_with(&self, text: &str, scratch: &mut Scratch) -> Result<Vec<Morpheme>> {
-        self.tokenize_view(text, &analysis_view(text), scratch)
+    /// Like [`Tokenizer::tokenize`], for a caller that already holds `view`,
+    /// the [`analysis_view`] of `text`.
+    pub fn tokenize_view(&self, text: &str, view: &str) -> Result<Vec<Morpheme>> {
+        SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+            Ok(mut scratch) => {
+                let morphemes = self.tokenize_in(text, view, &mut scratch);
+                scratch.trim();
+                morphemes
+            }
+            // Only reachable if analysis ever re-entered itself on one
+            // thread; fresh memory is then just slower, never wrong.
+            Err(_) => self.tokenize_in(text, view, &mut Scratch::default()),
+        })
     }
 
-    /// Like [`Tokenizer::tokenize_with`], for a caller that already holds
-    /// `view`, the [`analysis_view`] of `text`.
-    pub fn tokenize_view(
-        &self,
-        text: &str,
-        view: &str,
-        scratch: &mut Scratch,
-    ) -> Result<Vec<Morpheme>> {
+    fn tokenize_in(&self, text: &str, view: &str, scratch: &mut Scratch) -> Result<Vec<Morpheme>> {
         let mut morphemes = Vec::with_capacity(text.len() / 4);
         let mut path = Vec::new();
         let mut line_byte = 0;
@@ -361,7 +370,7 @@ impl Tokenizer {
         for line in view.split('\n') {
             path.clear();
             self.lattice
-                .analyse_line(&self.dictionary, line, scratch, &mut path);
+                .analyse_line(self.dictionary, line, scratch, &mut path);
             char_bytes.clear();
             char_bytes.extend(line.char_indices().map(|(byte, _)| byte));
             char_bytes.push(line.len());
@@ -388,7 +397,7 @@ impl Tokenizer {
         let (origin, tag, semantic, expression) = match word.word {
             NodeWord::User(index) => {
                 let term = &self.user_terms[self.lattice.user_entry(index).term as usize];
-                (Origin::User, term.pos.tag().to_string(), None, None)
+                (Origin::User, term.pos.tag(), None, None)
             }
             NodeWord::System(id) => {
                 let fields = self.dictionary.word_details_iter(id as usize);
@@ -399,7 +408,7 @@ impl Tokenizer {
                 let (tag, semantic, expression) =
                     match self.dictionary.unknown_dictionary.word_details_iter(id) {
                         Some(fields) => details(fields),
-                        None => ("UNKNOWN".to_string(), None, None),
+                        None => ("UNKNOWN", None, None),
                     };
                 (Origin::Unknown, tag, semantic, expression)
             }
@@ -424,23 +433,26 @@ impl Tokenizer {
 
 /// Tag, semantic class and expression from a mecab-ko-dic feature list
 /// (POS, semantic, final consonant, reading, type, first, last, expression).
-fn details<'a>(fields: impl Iterator<Item = &'a str>) -> (String, Option<String>, Option<String>) {
-    let mut tag = String::from("UNKNOWN");
+fn details(
+    fields: impl Iterator<Item = &'static str>,
+) -> (&'static str, Option<&'static str>, Option<&'static str>) {
+    let mut tag = "UNKNOWN";
     let mut semantic = None;
     let mut expression = None;
-    for (index, value) in fields.enumerate() {
+    for (index, value) in fields.enumerate().take(8) {
         match index {
-            0 => tag = value.to_string(),
-            1 if value != "*" => semantic = Some(value.to_string()),
-            7 if value != "*" => expression = Some(value.to_string()),
+            0 => tag = value,
+            1 if value != "*" => semantic = Some(value),
+            7 if value != "*" => expression = Some(value),
             _ => {}
         }
     }
     (tag, semantic, expression)
 }
 
-/// The embedded mecab-ko-dic, loaded once (the data is not copied).
-fn system_dictionary() -> Result<Dictionary> {
+/// The embedded mecab-ko-dic, loaded once per process and shared by every
+/// tokenizer (the data is not copied, and morphemes borrow their tags from it).
+fn system_dictionary() -> Result<&'static Dictionary> {
     static DICTIONARY: OnceLock<std::result::Result<Dictionary, String>> = OnceLock::new();
     DICTIONARY
         .get_or_init(|| {
@@ -448,8 +460,8 @@ fn system_dictionary() -> Result<Dictionary> {
                 .load()
                 .map_err(|err| err.to_string())
         })
-        .clone()
-        .map_err(Error::Dictionary)
+        .as_ref()
+        .map_err(|err| Error::Dictionary(err.clone()))
 }
 
 /// Context ids and a typical cost for one lexical class.
@@ -534,7 +546,7 @@ mod tests {
             .tokenize(text)
             .unwrap()
             .iter()
-            .map(|m| (m.surface(text).to_string(), m.tag.clone()))
+            .map(|m| (m.surface(text).to_string(), m.tag.to_string()))
             .collect()
     }
 
