@@ -29,7 +29,7 @@
 //! computing partnership") does not flood the list, while names and acronyms
 //! (`Azure`, `GPU`) always count.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::ops::Range;
 use std::sync::LazyLock;
 

@@ -28,7 +28,8 @@
 //! 마이크로소프트). The word classes the patterns use (titles, surnames,
 //! suffixes, units …) are data in `dict/entity-words.tsv`.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet};
+use std::collections::BTreeMap;
 
 use regex::Regex;
 

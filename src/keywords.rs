@@ -53,8 +53,9 @@
 //! [`STRONG_SINGLE_SYLLABLE`] times, and phrases of three compounds only
 //! when they recur.
 
+use foldhash::{HashMap, HashMapExt};
 use std::cmp::Ordering;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
 
 use crate::analysis::Document;
 use crate::candidates::{CandidateOptions, Candidates, Collector, Term};

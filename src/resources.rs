@@ -5,7 +5,7 @@
 //! The files are embedded at compile time, parsed once, and shared; users can
 //! add rows of the same formats at run time (`--user-dict`).
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet};
 use std::sync::OnceLock;
 
 use crate::entities::EntityType;

@@ -34,7 +34,7 @@
 //! ties in code-point order, so a file built twice from one folder is
 //! identical.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -330,7 +330,9 @@ mod tests {
     fn learned_idf_follows_document_frequency() {
         let idf = Idf::Learned {
             documents: 10,
-            frequencies: HashMap::from([("클라우드".to_string(), 9), ("애저".to_string(), 1)]),
+            frequencies: [("클라우드".to_string(), 9), ("애저".to_string(), 1)]
+                .into_iter()
+                .collect(),
         };
         assert!(idf.weight("클라우드") < idf.weight("애저"));
         assert!(idf.weight("없는말") > idf.weight("애저"));
@@ -340,11 +342,13 @@ mod tests {
     fn idf_files_round_trip_in_a_stable_order() {
         let idf = Idf::Learned {
             documents: 3,
-            frequencies: HashMap::from([
+            frequencies: [
                 ("애저".to_string(), 1),
                 ("클라우드".to_string(), 3),
                 ("gpu".to_string(), 1),
-            ]),
+            ]
+            .into_iter()
+            .collect(),
         };
         let text = idf.to_tsv().unwrap();
         let rows: Vec<&str> = text.lines().skip(1).collect();

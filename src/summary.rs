@@ -30,7 +30,7 @@
 //!    whose score, less its overlap with what is already chosen, is highest,
 //!    so the summary does not say the same thing twice.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use crate::analysis::{Document, SummaryLength};
 use crate::keywords::Keyword;

@@ -21,6 +21,7 @@ use std::sync::atomic::{AtomicU8, Ordering};
 
 use lindera::dictionary::Dictionary;
 use lindera_dictionary::dictionary::character_definition::CategoryId;
+use lindera_dictionary::dictionary::connection_cost_matrix::ConnectionCostMatrix;
 
 /// Bytes of one serialized lexicon entry in lindera 6.2's prefix dictionary:
 /// u32 word id, i16 cost, u16 left id, u16 right id (little endian). The
@@ -90,6 +91,9 @@ pub struct Lattice {
     user_entries: Vec<UserEntry>,
     /// User entries by first char, indices into `user_entries`.
     user_index: std::collections::HashMap<char, Vec<u32>>,
+    /// Bit per Basic Multilingual Plane char that starts a user entry, so
+    /// the lattice only hashes a char when an entry may start with it.
+    user_first_chars: Vec<u64>,
     space_category: Option<CategoryId>,
 }
 
@@ -105,15 +109,25 @@ struct Previous {
 /// Per-thread scratch space, reused from line to line and document to document.
 #[derive(Default)]
 pub struct Scratch {
-    nodes: Vec<Node>,
-    ends: Vec<Vec<u32>>,
     chars: Vec<char>,
     categories: Vec<u64>,
+    search: Search,
+}
+
+/// The lattice of one piece being searched.
+#[derive(Default)]
+struct Search {
+    nodes: Vec<Node>,
+    ends: Vec<Vec<u32>>,
     /// The nodes ending at the current position, one per right id.
     previous: Vec<Previous>,
     /// Per right id: (generation, index into `previous`), valid when the
     /// generation is the current one.
     right_slots: Vec<(u32, u32)>,
+    /// Per left id: (generation, best total, chosen node) of a word already
+    /// connected at the current position; the many entries that share a
+    /// left id there (homographs, inflections) reuse it.
+    left_memo: Vec<(u32, i32, u32)>,
     generation: u32,
 }
 
@@ -129,6 +143,56 @@ impl Scratch {
             self.chars = Vec::new();
         }
     }
+}
+
+impl Search {
+    /// Starts a piece of `n` chars with the BOS node.
+    fn reset(&mut self, n: usize) {
+        self.nodes.clear();
+        if self.ends.len() < n + 1 {
+            self.ends.resize_with(n + 1, Vec::new);
+        }
+        for list in &mut self.ends[..=n] {
+            list.clear();
+        }
+        self.nodes.push(Node {
+            start: 0,
+            end: 0,
+            right_id: 0,
+            word: NodeWord::Unknown(u32::MAX),
+            best: 0,
+            previous: u32::MAX,
+        });
+        self.ends[0].push(0);
+    }
+
+    /// Adds a word from `start` to `end` (chars) if any path reaches it.
+    #[allow(clippy::too_many_arguments)]
+    fn add(
+        &mut self,
+        matrix: &ConnectionCostMatrix,
+        start: usize,
+        end: usize,
+        left_id: u16,
+        right_id: u16,
+        cost: i32,
+        word: NodeWord,
+    ) {
+        let row = matrix.row(u32::from(left_id));
+        let Some((best, chosen)) = self.best_previous(row, left_id) else {
+            return;
+        };
+        let index = self.nodes.len() as u32;
+        self.nodes.push(Node {
+            start: start as u32,
+            end: end as u32,
+            right_id,
+            word,
+            best: best.saturating_add(cost),
+            previous: chosen,
+        });
+        self.ends[end].push(index);
+    }
 
     /// Collapses the nodes `ending` at one position to the best one per
     /// right id (the earliest of equally good ones) into `self.previous`.
@@ -137,14 +201,16 @@ impl Scratch {
     /// the connection cost from its right id, so only the cheapest node per
     /// right id can win. This makes the inner loop of the search read one
     /// compact list instead of every node ending there.
-    fn collapse_previous(&mut self, ending: &[u32]) {
+    fn collapse_previous(&mut self, position: usize) {
+        let ending = std::mem::take(&mut self.ends[position]);
         self.previous.clear();
         self.generation = self.generation.wrapping_add(1);
         if self.generation == 0 {
             self.right_slots.fill((0, 0));
+            self.left_memo.fill((0, 0, 0));
             self.generation = 1;
         }
-        for &index in ending {
+        for &index in &ending {
             let node = &self.nodes[index as usize];
             let right = usize::from(node.right_id);
             if right >= self.right_slots.len() {
@@ -166,6 +232,37 @@ impl Scratch {
                 });
             }
         }
+        // In node order, so that the first of equally cheap connections is
+        // the earliest node, as a scan over every node would find it.
+        self.previous
+            .sort_unstable_by_key(|previous| previous.index);
+        self.ends[position] = ending;
+    }
+
+    /// The cheapest connection from the nodes ending at the current position
+    /// into a word with `left_id`: (total, node), or `None` if none connects.
+    fn best_previous(&mut self, row: &[i16], left_id: u16) -> Option<(i32, u32)> {
+        let slot = usize::from(left_id);
+        if slot >= self.left_memo.len() {
+            self.left_memo.resize(slot + 1, (0, 0, 0));
+        }
+        let (generation, best, chosen) = self.left_memo[slot];
+        if generation == self.generation {
+            return (chosen != u32::MAX).then_some((best, chosen));
+        }
+        let mut best = i32::MAX;
+        let mut chosen = u32::MAX;
+        for left in &self.previous {
+            let total = left
+                .best
+                .saturating_add(i32::from(row[usize::from(left.right_id)]));
+            if total < best {
+                best = total;
+                chosen = left.index;
+            }
+        }
+        self.left_memo[slot] = (self.generation, best, chosen);
+        (chosen != u32::MAX).then_some((best, chosen))
     }
 }
 
@@ -184,9 +281,13 @@ impl Lattice {
         let word_count = dictionary.prefix_dictionary.word_count();
         let system_penalty = (0..word_count).map(|_| AtomicU8::new(0)).collect();
         let mut user_index: std::collections::HashMap<char, Vec<u32>> = Default::default();
+        let mut user_first_chars = vec![0u64; 0x10000 / 64];
         for (index, entry) in user_entries.iter().enumerate() {
             if let Some(&first) = entry.surface.first() {
                 user_index.entry(first).or_default().push(index as u32);
+                if let Some(bits) = user_first_chars.get_mut(first as usize / 64) {
+                    *bits |= 1 << (first as usize % 64);
+                }
             }
         }
         Self {
@@ -195,6 +296,7 @@ impl Lattice {
             rule_tags,
             user_entries,
             user_index,
+            user_first_chars,
             space_category: dictionary.character_definition.category_id_by_name("SPACE"),
         }
     }
@@ -237,6 +339,15 @@ impl Lattice {
             NodeWord::User(_) => None,
         };
         rule.map_or(0, |rule| self.rule_costs[rule as usize])
+    }
+
+    /// The user entries that start with `c`.
+    fn user_entries_from(&self, c: char) -> &[u32] {
+        let code = c as usize;
+        if code < 0x10000 && self.user_first_chars[code / 64] & (1 << (code % 64)) == 0 {
+            return &[];
+        }
+        self.user_index.get(&c).map_or(&[], Vec::as_slice)
     }
 
     fn is_space(&self, dictionary: &Dictionary, c: char) -> bool {
@@ -285,19 +396,17 @@ impl Lattice {
         out: &mut Vec<PathWord>,
     ) {
         let n = to - from;
-        scratch.nodes.clear();
-        if scratch.ends.len() < n + 1 {
-            scratch.ends.resize_with(n + 1, Vec::new);
-        }
-        for list in &mut scratch.ends[..=n] {
-            list.clear();
-        }
-        let chars = &scratch.chars[from..to];
+        let Scratch {
+            chars,
+            categories,
+            search,
+        } = scratch;
+        let chars = &chars[from..to];
         // Category bit sets per char (bit i = category i), for grouping, with
         // SPACE_BIT marking whitespace.
         let definitions = &dictionary.character_definition;
-        scratch.categories.clear();
-        scratch.categories.extend(chars.iter().map(|&c| {
+        categories.clear();
+        categories.extend(chars.iter().map(|&c| {
             let bits = definitions
                 .lookup_categories(c)
                 .iter()
@@ -309,37 +418,15 @@ impl Lattice {
                 bits
             }
         }));
+        let categories = &*categories;
+        let is_space = |i: usize| categories[i] & SPACE_BIT != 0;
         let matrix = &dictionary.connection_cost_matrix;
-
-        // BOS.
-        scratch.nodes.push(Node {
-            start: 0,
-            end: 0,
-            right_id: 0,
-            word: NodeWord::Unknown(u32::MAX),
-            best: 0,
-            previous: u32::MAX,
-        });
-        scratch.ends[0].push(0);
+        search.reset(n);
 
         for position in 0..n {
-            if scratch.ends[position].is_empty() {
+            if search.ends[position].is_empty() {
                 continue;
             }
-            let ending = std::mem::take(&mut scratch.ends[position]);
-            scratch.collapse_previous(&ending);
-            scratch.ends[position] = ending;
-            let Scratch {
-                nodes,
-                ends,
-                chars,
-                categories,
-                previous,
-                ..
-            } = &mut *scratch;
-            let chars = &chars[from..to];
-            let previous = &*previous;
-            let is_space = |i: usize| categories[i] & SPACE_BIT != 0;
             let mut begin = position;
             while begin < n && is_space(begin) {
                 begin += 1;
@@ -347,68 +434,34 @@ impl Lattice {
             if begin >= n {
                 continue;
             }
+            search.collapse_previous(position);
             let after_space = begin > position || (position == 0 && begin > 0);
-            let add = |nodes: &mut Vec<Node>,
-                       ends: &mut Vec<Vec<u32>>,
-                       length: usize,
-                       left_id: u16,
-                       right_id: u16,
-                       cost: i16,
-                       word: NodeWord| {
-                let penalty = if after_space {
+            let penalty = |word: NodeWord| {
+                if after_space {
                     self.penalty(dictionary, word)
                 } else {
                     0
-                };
-                let row = matrix.row(u32::from(left_id));
-                // The cheapest total, and of equal ones the earliest node,
-                // exactly as a scan over every node ending here would pick.
-                let mut best = i32::MAX;
-                let mut chosen = u32::MAX;
-                for left in previous {
-                    let total = left
-                        .best
-                        .saturating_add(i32::from(row[left.right_id as usize]));
-                    if total < best || (total == best && chosen != u32::MAX && left.index < chosen)
-                    {
-                        best = total;
-                        chosen = left.index;
-                    }
                 }
-                if chosen == u32::MAX {
-                    return;
-                }
-                let end = begin + length;
-                let index = nodes.len() as u32;
-                nodes.push(Node {
-                    start: begin as u32,
-                    end: end as u32,
-                    right_id,
-                    word,
-                    best: best.saturating_add(i32::from(cost)).saturating_add(penalty),
-                    previous: chosen,
-                });
-                ends[end].push(index);
             };
 
             let mut found = false;
             // User dictionary.
-            if let Some(candidates) = self.user_index.get(&chars[begin]) {
-                for &index in candidates {
-                    let entry = &self.user_entries[index as usize];
-                    let length = entry.surface.len();
-                    if begin + length <= n && chars[begin..begin + length] == entry.surface[..] {
-                        add(
-                            nodes,
-                            ends,
-                            length,
-                            entry.left_id,
-                            entry.right_id,
-                            entry.cost,
-                            NodeWord::User(index),
-                        );
-                        found = true;
-                    }
+            for &index in self.user_entries_from(chars[begin]) {
+                let entry = &self.user_entries[index as usize];
+                let end = begin + entry.surface.len();
+                if end <= n && chars[begin..end] == entry.surface[..] {
+                    let word = NodeWord::User(index);
+                    let cost = i32::from(entry.cost) + penalty(word);
+                    search.add(
+                        matrix,
+                        begin,
+                        end,
+                        entry.left_id,
+                        entry.right_id,
+                        cost,
+                        word,
+                    );
+                    found = true;
                 }
             }
             // System dictionary.
@@ -419,15 +472,9 @@ impl Lattice {
                     let cost = i16::from_le_bytes([entry[4], entry[5]]);
                     let left_id = u16::from_le_bytes([entry[6], entry[7]]);
                     let right_id = u16::from_le_bytes([entry[8], entry[9]]);
-                    add(
-                        nodes,
-                        ends,
-                        length,
-                        left_id,
-                        right_id,
-                        cost,
-                        NodeWord::System(word_id),
-                    );
+                    let word = NodeWord::System(word_id);
+                    let cost = i32::from(cost) + penalty(word);
+                    search.add(matrix, begin, begin + length, left_id, right_id, cost, word);
                     found = true;
                 }
             }
@@ -443,17 +490,19 @@ impl Lattice {
             let kind = categories[begin];
             let same_kind =
                 |i: usize| i < n && categories[i] & kind & !SPACE_BIT != 0 && !is_space(i);
-            let add_unknown = |nodes: &mut Vec<Node>, ends: &mut Vec<Vec<u32>>, length| {
+            let add_unknown = |search: &mut Search, length: usize| {
                 for &id in dictionary.unknown_dictionary.lookup_word_ids(category) {
                     let entry = dictionary.unknown_dictionary.word_entry(id);
-                    add(
-                        nodes,
-                        ends,
-                        length,
+                    let word = NodeWord::Unknown(id);
+                    let cost = i32::from(entry.word_cost()) + penalty(word);
+                    search.add(
+                        matrix,
+                        begin,
+                        begin + length,
                         entry.left_id() as u16,
                         entry.right_id() as u16,
-                        entry.word_cost(),
-                        NodeWord::Unknown(id),
+                        cost,
+                        word,
                     );
                 }
             };
@@ -464,7 +513,7 @@ impl Lattice {
                     length += 1;
                 }
                 if length <= MAX_GROUPING {
-                    add_unknown(nodes, ends, length);
+                    add_unknown(search, length);
                     group_length = length;
                 }
             }
@@ -474,7 +523,7 @@ impl Lattice {
                     break;
                 }
                 if length != group_length {
-                    add_unknown(nodes, ends, length);
+                    add_unknown(search, length);
                     added_short = true;
                 }
                 if !same_kind(begin + length) {
@@ -482,17 +531,12 @@ impl Lattice {
                 }
             }
             if group_length == 0 && !added_short && !found {
-                add_unknown(nodes, ends, 1);
+                add_unknown(search, 1);
             }
         }
 
         // EOS: connect from the last position any node ends at.
-        let Scratch {
-            nodes,
-            ends,
-            categories,
-            ..
-        } = &*scratch;
+        let Search { nodes, ends, .. } = &*search;
         let mut tail = n;
         while tail > 0 && categories[tail - 1] & SPACE_BIT != 0 {
             tail -= 1;
