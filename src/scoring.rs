@@ -266,7 +266,7 @@ pub type Graph = Vec<Vec<(usize, f64)>>;
 /// random walk that follows edges in proportion to their weight and jumps to
 /// a node drawn from `personalization` (uniform when `None`) with probability
 /// 1 − `damping`. Nodes without out-edges jump the same way. Iterates until
-/// the total change is below 1e-9 or 100 rounds; scores sum to 1.
+/// the total change is below 1e-6 or 100 rounds; scores sum to 1.
 pub fn pagerank(graph: &Graph, damping: f64, personalization: Option<&[f64]>) -> Vec<f64> {
     let n = graph.len();
     if n == 0 {
@@ -306,7 +306,7 @@ pub fn pagerank(graph: &Graph, damping: f64, personalization: Option<&[f64]>) ->
         }
         let change: f64 = scores.iter().zip(&next).map(|(a, b)| (a - b).abs()).sum();
         std::mem::swap(&mut scores, &mut next);
-        if change < 1e-9 {
+        if change < 1e-6 {
             break;
         }
     }
