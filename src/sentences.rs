@@ -289,7 +289,8 @@ impl<'a> Splitter<'a> {
     }
 
     /// Sentence ends with no space after them: a final ending and a full
-    /// stop directly followed by the next sentence ("…줄거리다.극악의 …").
+    /// stop directly followed by the next sentence ("…줄거리다.극악의 …",
+    /// "…끝났다.[알림] 내일은", "…읽었다.<어린 왕자>는", "…보겠습니다.*It").
     fn ends_inside(&self, word: Range<usize>) -> Vec<usize> {
         let mut ends = Vec::new();
         let first = self.morpheme_at(word.start);
@@ -310,7 +311,9 @@ impl<'a> Splitter<'a> {
             let starts_sentence = self.view[end..]
                 .chars()
                 .next()
-                .is_some_and(is_hangul_syllable);
+                .is_some_and(opens_sentence_without_space)
+                && !self.is_aside_after_sentence(end)
+                && !self.is_reference_mark(end);
             let spelled_out = self.view[..m.byte_start].ends_with('.')
                 || self.view[end..word.end].chars().nth(1) == Some('.');
             if stop_len == 0
@@ -348,6 +351,11 @@ impl<'a> Splitter<'a> {
             return true;
         }
         if self.depth(word.end) > 0 {
+            return false;
+        }
+        if line_breaks == 0 && self.is_heading(sentence_start, word.end) {
+            // "[속보] 정부는 …", "[알림] 내일은 …": a label in square
+            // brackets heads the sentence that follows it on the line.
             return false;
         }
         let next_text = &self.view[next.clone()];
@@ -620,6 +628,34 @@ impl<'a> Splitter<'a> {
                 .any(|m| m.last_pos == Pos::EF || m.last_pos == Pos::ETN)
     }
 
+    /// Whether `start..end` is one span in square brackets with no
+    /// sentence end inside: a heading or label such as "[속보]".
+    fn is_heading(&self, start: usize, end: usize) -> bool {
+        let Some(last) = self.view[start..end].chars().next_back() else {
+            return false;
+        };
+        let close = end - last.len_utf8();
+        self.view[start..].starts_with(['[', '［', '【'])
+            && self.opener_of(close) == Some(start)
+            && !self.view[start..close].chars().any(is_terminal_punctuation)
+    }
+
+    /// Whether a bracket opening at `start` holds a footnote or citation
+    /// mark ("[1]", "[*]"): no letters inside, so nothing to read as a
+    /// heading or a sentence.
+    fn is_reference_mark(&self, start: usize) -> bool {
+        if !self.view[start..].starts_with(['[', '［']) {
+            return false;
+        }
+        self.by_opener
+            .binary_search_by_key(&start, |&(open, _)| open)
+            .is_ok_and(|index| {
+                !self.view[start..self.by_opener[index].1]
+                    .chars()
+                    .any(char::is_alphabetic)
+            })
+    }
+
     /// Whether a single period after `word` belongs to the word rather than
     /// ending the sentence: list numbers ("1."), dates written with spaces
     /// ("2023. 1. 5."), abbreviations ("Dr.", "e.g.") and initials ("J. K.").
@@ -846,6 +882,18 @@ fn match_brackets(view: &str) -> Vec<(usize, usize)> {
         previous = c;
     }
     pairs
+}
+
+/// Whether `c`, right after a final ending and its full stop, can be the
+/// first char of the next sentence: a Hangul syllable, an opening bracket or
+/// quote (a heading, a title, a quotation), or a bullet or other symbol. A
+/// closing mark, more punctuation or decoration belongs to the sentence
+/// before, and an ASCII letter or digit to a word the period is part of.
+fn opens_sentence_without_space(c: char) -> bool {
+    is_hangul_syllable(c)
+        || closing_partner(c).is_some()
+        || matches!(c, '*' | '-')
+        || !c.is_ascii() && !c.is_whitespace() && !is_decoration(c)
 }
 
 /// A numbered-list marker written as its own word: "1.", "2)", "10.".

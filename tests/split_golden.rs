@@ -80,6 +80,33 @@ fn full_stops_and_final_endings() {
         "게임의 줄거리다.극악의 난이도였다.",
         &["게임의 줄거리다.", "극악의 난이도였다."],
     );
+    // ... also when that sentence opens with a bracketed heading, a title in
+    // angle brackets, a quotation or a bullet.
+    check(
+        "회의가 끝났다.[알림] 내일은 쉽니다.",
+        &["회의가 끝났다.", "[알림] 내일은 쉽니다."],
+    );
+    // A heading in square brackets opens its sentence, whatever it says.
+    check(
+        "[알림] 내일은 쉽니다. [사진 설명] 공원 입구의 모습",
+        &["[알림] 내일은 쉽니다.", "[사진 설명] 공원 입구의 모습"],
+    );
+    check(
+        "책을 다 읽었다.<어린 왕자>는 짧은 소설이다.",
+        &["책을 다 읽었다.", "<어린 왕자>는 짧은 소설이다."],
+    );
+    check(
+        "그가 웃었다.\"정말 괜찮아?\" 내가 물었다.",
+        &["그가 웃었다.", "\"정말 괜찮아?\"", "내가 물었다."],
+    );
+    check(
+        "예문을 보겠습니다.*It rains a lot here. 여기는 비가 많이 온다.",
+        &[
+            "예문을 보겠습니다.",
+            "*It rains a lot here.",
+            "여기는 비가 많이 온다.",
+        ],
+    );
 }
 
 #[test]
@@ -134,6 +161,15 @@ fn brackets_asides_and_citations() {
     check(
         "로마의 황제였다.[2] 그는 개혁을 했다.",
         &["로마의 황제였다.[2]", "그는 개혁을 했다."],
+    );
+    // Footnote marks glued to the full stop stay with their sentence.
+    check(
+        "처음 발견되었다.[1][3] 이후 널리 퍼졌다.[*]",
+        &["처음 발견되었다.[1][3]", "이후 널리 퍼졌다.[*]"],
+    );
+    check(
+        "도시를 세웠다.[12] 그 뒤 떠났다.(기록 미상)",
+        &["도시를 세웠다.[12]", "그 뒤 떠났다.(기록 미상)"],
     );
     check(
         "여섯 번 우승한 선수이기도 하다. (6회 우승) 또한 기록을 세웠다.",
