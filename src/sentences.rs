@@ -211,6 +211,11 @@ struct Tail {
     emoticon: bool,
     /// The sentence's end was inside quotation marks that are closed here.
     quoted: bool,
+    /// Those quotation marks hold the whole sentence.
+    quoted_whole: bool,
+    /// Those quotation marks hold all but a speaker's name before them
+    /// (원빈:"너 지금..."): a turn of dialogue.
+    quoted_turn: bool,
 }
 
 impl Tail {
@@ -423,6 +428,14 @@ impl<'a> Splitter<'a> {
         }
         if tail.quoted && tail.trailing_off() {
             // A quotation that trails off ("너 지금...") is a turn of its own.
+            return true;
+        }
+        if tail.quoted_turn || tail.quoted_whole && matches!(last_pos, Pos::EF | Pos::EC) {
+            // A turn of dialogue ends with its closing quotation mark
+            // (아들:"나중에 먹을께" 엄마:"…"), and so does a sentence quoted
+            // whole once what it quotes ends in a predicate ("조금만 기다려
+            // 줘" -비 오는 날의 일기); a quoted title or name ("기생충"
+            // 감독은) opens the sentence it belongs to.
             return true;
         }
         if tail.trailing_off()
@@ -759,12 +772,17 @@ impl<'a> Splitter<'a> {
             }
             if let Some(open) = self.opener_of(before) {
                 let open_char = self.view[open..].chars().next().unwrap_or(' ');
-                let encloses_sentence = self.view[sentence_start..open]
+                let before_open = &self.view[sentence_start..open];
+                let encloses_sentence = before_open
                     .chars()
                     .all(|c| c.is_whitespace() || is_decoration(c));
                 if encloses_sentence || is_quotation_mark(open_char) {
                     // A quoted or bracketed sentence: its end is inside.
-                    tail.quoted |= is_quotation_mark(open_char);
+                    if is_quotation_mark(open_char) {
+                        tail.quoted = true;
+                        tail.quoted_whole |= encloses_sentence;
+                        tail.quoted_turn |= is_speaker_label(before_open);
+                    }
                     position = before;
                 } else {
                     // An aside or citation: the sentence goes on before it.
@@ -882,6 +900,16 @@ fn match_brackets(view: &str) -> Vec<(usize, usize)> {
         previous = c;
     }
     pairs
+}
+
+/// A speaker's name introducing a turn of dialogue: one word ending in a
+/// colon ("원빈:", "A :").
+fn is_speaker_label(text: &str) -> bool {
+    let Some(name) = text.trim().strip_suffix([':', '：']) else {
+        return false;
+    };
+    let name = name.trim_end();
+    !name.is_empty() && !name.contains(char::is_whitespace) && name.chars().count() <= 10
 }
 
 /// Whether `c`, right after a final ending and its full stop, can be the

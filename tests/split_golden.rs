@@ -277,6 +277,30 @@ fn dialogue_turns() {
         "원빈:\"너 지금...\" 동원:\"잠깐만 기다려.\"",
         &["원빈:\"너 지금...\"", "동원:\"잠깐만 기다려.\""],
     );
+    // A turn ends with its closing quotation mark even without punctuation
+    // or a recognised ending inside.
+    check(
+        "엄마:\"밥 먹을래\" 아들:\"나중에 먹을께\" 엄마:\"알았어\"",
+        &[
+            "엄마:\"밥 먹을래\"",
+            "아들:\"나중에 먹을께\"",
+            "엄마:\"알았어\"",
+        ],
+    );
+    // So does a sentence quoted whole that ends in a predicate, but not a
+    // quoted title, nor a quotation reported by a particle or by 하다.
+    check(
+        "\"조금만 기다려 줘\" -비 오는 날의 일기",
+        &["\"조금만 기다려 줘\"", "-비 오는 날의 일기"],
+    );
+    check(
+        "\"기생충\" 감독은 봉준호다.",
+        &["\"기생충\" 감독은 봉준호다."],
+    );
+    check(
+        "\"금방 갈게\" 하고 나갔다. \"다 됐어\"라고 말했다.",
+        &["\"금방 갈게\" 하고 나갔다.", "\"다 됐어\"라고 말했다."],
+    );
 }
 
 #[test]
