@@ -489,7 +489,28 @@ impl<'a> Splitter<'a> {
             // 및, 또는 and 또한 join within a sentence.
             return true;
         }
+        if matches!(last_pos, Pos::NNG | Pos::NNP | Pos::NNB)
+            && following.is_some_and(|n| self.is_clause_linking_conjunction(n))
+        {
+            // "삼겹살 파티 근데 비가 …", "큰 실수 그러면 …": the same
+            // conjunctions after a bare noun phrase, as in notes and chat,
+            // where a sentence may end in a noun.
+            return true;
+        }
         line_breaks > 0 && !open_ended && last_pos != Pos::EC
+    }
+
+    /// Whether `m` begins a conjunction that links clauses rather than
+    /// nouns: 그런데/근데, 그럼, 그래서, 하지만 (tagged MAJ), and the forms of
+    /// 그러다 used as conjunctions (그러면, 그래서: 그러/VV). 그리고 also
+    /// joins nouns (사과 그리고 배), and 및/또는 only do.
+    fn is_clause_linking_conjunction(&self, m: &Morpheme) -> bool {
+        let surface = m.surface(self.view);
+        match m.pos {
+            Pos::MAJ => surface.starts_with(['그', '근', '하']) && surface != "그리고",
+            Pos::VV => surface == "그러" || surface == "그래",
+            _ => false,
+        }
     }
 
     /// Whether an unpunctuated "-다" ending is a connective rather than a

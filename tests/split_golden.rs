@@ -269,6 +269,25 @@ fn unpunctuated_final_forms_end_sentences() {
         "첫 코너는 당연히 '술도녀' 아, 근데 그게 아니었다",
         &["첫 코너는 당연히 '술도녀'", "아, 근데 그게 아니었다"],
     );
+    // A note that ends in a bare noun, then a conjunction that links
+    // clauses; 그리고 between nouns joins them.
+    check(
+        "오늘 저녁은 삼겹살 파티 근데 비가 온다 그래도 즐거운 하루 그래서 일찍 잘 예정",
+        &[
+            "오늘 저녁은 삼겹살 파티",
+            "근데 비가 온다",
+            "그래도 즐거운 하루",
+            "그래서 일찍 잘 예정",
+        ],
+    );
+    check(
+        "그건 큰 실수 그러면 다들 실망한다",
+        &["그건 큰 실수", "그러면 다들 실망한다"],
+    );
+    check(
+        "장바구니에 사과 그리고 배를 담았다",
+        &["장바구니에 사과 그리고 배를 담았다"],
+    );
 }
 
 #[test]
@@ -426,6 +445,6 @@ fn corpus_figures_hold() {
     println!("{report}");
     // Floors at the figures reached so far (issue 3 aims at EM 0.90 and
     // F1 0.95), so that any regression fails.
-    assert!(report.overall.em >= 0.90, "EM {:.3}", report.overall.em);
-    assert!(report.overall.f1 >= 0.945, "F1 {:.3}", report.overall.f1);
+    assert!(report.overall.em >= 0.925, "EM {:.3}", report.overall.em);
+    assert!(report.overall.f1 >= 0.955, "F1 {:.3}", report.overall.f1);
 }
