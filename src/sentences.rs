@@ -214,6 +214,11 @@ struct Tail {
     emoticon: bool,
     /// The sentence's end was inside quotation marks that are closed here.
     quoted: bool,
+    /// Those quotation marks hold the whole sentence.
+    quoted_whole: bool,
+    /// Those quotation marks hold all but a speaker's name before them
+    /// (원빈:"너 지금..."): a turn of dialogue.
+    quoted_turn: bool,
 }
 
 impl Tail {
@@ -292,7 +297,8 @@ impl<'a> Splitter<'a> {
     }
 
     /// Sentence ends with no space after them: a final ending and a full
-    /// stop directly followed by the next sentence ("…줄거리다.극악의 …").
+    /// stop directly followed by the next sentence ("…줄거리다.극악의 …",
+    /// "…끝났다.[알림] 내일은", "…읽었다.<어린 왕자>는", "…보겠습니다.*It").
     fn ends_inside(&self, word: Range<usize>) -> Vec<usize> {
         let mut ends = Vec::new();
         let first = self.morpheme_at(word.start);
@@ -313,7 +319,9 @@ impl<'a> Splitter<'a> {
             let starts_sentence = self.view[end..]
                 .chars()
                 .next()
-                .is_some_and(is_hangul_syllable);
+                .is_some_and(opens_sentence_without_space)
+                && !self.is_aside_after_sentence(end)
+                && !self.is_reference_mark(end);
             let spelled_out = self.view[..m.byte_start].ends_with('.')
                 || self.view[end..word.end].chars().nth(1) == Some('.');
             if stop_len == 0
@@ -351,6 +359,11 @@ impl<'a> Splitter<'a> {
             return true;
         }
         if self.depth(word.end) > 0 {
+            return false;
+        }
+        if line_breaks == 0 && self.is_heading(sentence_start, word.end) {
+            // "[속보] 정부는 …", "[알림] 내일은 …": a label in square
+            // brackets heads the sentence that follows it on the line.
             return false;
         }
         let next_text = &self.view[next.clone()];
@@ -420,6 +433,14 @@ impl<'a> Splitter<'a> {
             // A quotation that trails off ("너 지금...") is a turn of its own.
             return true;
         }
+        if tail.quoted_turn || tail.quoted_whole && matches!(last_pos, Pos::EF | Pos::EC) {
+            // A turn of dialogue ends with its closing quotation mark
+            // (아들:"나중에 먹을께" 엄마:"…"), and so does a sentence quoted
+            // whole once what it quotes ends in a predicate ("조금만 기다려
+            // 줘" -비 오는 날의 일기); a quoted title or name ("기생충"
+            // 감독은) opens the sentence it belongs to.
+            return true;
+        }
         if tail.trailing_off()
             && !tail.exclaims
             && matches!(last_pos, Pos::EC | Pos::EF)
@@ -471,7 +492,28 @@ impl<'a> Splitter<'a> {
             // 및, 또는 and 또한 join within a sentence.
             return true;
         }
+        if matches!(last_pos, Pos::NNG | Pos::NNP | Pos::NNB)
+            && following.is_some_and(|n| self.is_clause_linking_conjunction(n))
+        {
+            // "삼겹살 파티 근데 비가 …", "큰 실수 그러면 …": the same
+            // conjunctions after a bare noun phrase, as in notes and chat,
+            // where a sentence may end in a noun.
+            return true;
+        }
         line_breaks > 0 && !open_ended && last_pos != Pos::EC
+    }
+
+    /// Whether `m` begins a conjunction that links clauses rather than
+    /// nouns: 그런데/근데, 그럼, 그래서, 하지만 (tagged MAJ), and the forms of
+    /// 그러다 used as conjunctions (그러면, 그래서: 그러/VV). 그리고 also
+    /// joins nouns (사과 그리고 배), and 및/또는 only do.
+    fn is_clause_linking_conjunction(&self, m: &Morpheme) -> bool {
+        let surface = m.surface(self.view);
+        match m.pos {
+            Pos::MAJ => surface.starts_with(['그', '근', '하']) && surface != "그리고",
+            Pos::VV => surface == "그러" || surface == "그래",
+            _ => false,
+        }
     }
 
     /// Whether an unpunctuated "-다" ending is a connective rather than a
@@ -623,6 +665,34 @@ impl<'a> Splitter<'a> {
                 .any(|m| m.last_pos == Pos::EF || m.last_pos == Pos::ETN)
     }
 
+    /// Whether `start..end` is one span in square brackets with no
+    /// sentence end inside: a heading or label such as "[속보]".
+    fn is_heading(&self, start: usize, end: usize) -> bool {
+        let Some(last) = self.view[start..end].chars().next_back() else {
+            return false;
+        };
+        let close = end - last.len_utf8();
+        self.view[start..].starts_with(['[', '［', '【'])
+            && self.opener_of(close) == Some(start)
+            && !self.view[start..close].chars().any(is_terminal_punctuation)
+    }
+
+    /// Whether a bracket opening at `start` holds a footnote or citation
+    /// mark ("[1]", "[*]"): no letters inside, so nothing to read as a
+    /// heading or a sentence.
+    fn is_reference_mark(&self, start: usize) -> bool {
+        if !self.view[start..].starts_with(['[', '［']) {
+            return false;
+        }
+        self.by_opener
+            .binary_search_by_key(&start, |&(open, _)| open)
+            .is_ok_and(|index| {
+                !self.view[start..self.by_opener[index].1]
+                    .chars()
+                    .any(char::is_alphabetic)
+            })
+    }
+
     /// Whether a single period after `word` belongs to the word rather than
     /// ending the sentence: list numbers ("1."), dates written with spaces
     /// ("2023. 1. 5."), abbreviations ("Dr.", "e.g.") and initials ("J. K.").
@@ -726,12 +796,17 @@ impl<'a> Splitter<'a> {
             }
             if let Some(open) = self.opener_of(before) {
                 let open_char = self.view[open..].chars().next().unwrap_or(' ');
-                let encloses_sentence = self.view[sentence_start..open]
+                let before_open = &self.view[sentence_start..open];
+                let encloses_sentence = before_open
                     .chars()
                     .all(|c| c.is_whitespace() || is_decoration(c));
                 if encloses_sentence || is_quotation_mark(open_char) {
                     // A quoted or bracketed sentence: its end is inside.
-                    tail.quoted |= is_quotation_mark(open_char);
+                    if is_quotation_mark(open_char) {
+                        tail.quoted = true;
+                        tail.quoted_whole |= encloses_sentence;
+                        tail.quoted_turn |= is_speaker_label(before_open);
+                    }
                     position = before;
                 } else {
                     // An aside or citation: the sentence goes on before it.
@@ -849,6 +924,28 @@ fn match_brackets(view: &str) -> Vec<(usize, usize)> {
         previous = c;
     }
     pairs
+}
+
+/// A speaker's name introducing a turn of dialogue: one word ending in a
+/// colon ("원빈:", "A :").
+fn is_speaker_label(text: &str) -> bool {
+    let Some(name) = text.trim().strip_suffix([':', '：']) else {
+        return false;
+    };
+    let name = name.trim_end();
+    !name.is_empty() && !name.contains(char::is_whitespace) && name.chars().count() <= 10
+}
+
+/// Whether `c`, right after a final ending and its full stop, can be the
+/// first char of the next sentence: a Hangul syllable, an opening bracket or
+/// quote (a heading, a title, a quotation), or a bullet or other symbol. A
+/// closing mark, more punctuation or decoration belongs to the sentence
+/// before, and an ASCII letter or digit to a word the period is part of.
+fn opens_sentence_without_space(c: char) -> bool {
+    is_hangul_syllable(c)
+        || closing_partner(c).is_some()
+        || matches!(c, '*' | '-')
+        || !c.is_ascii() && !c.is_whitespace() && !is_decoration(c)
 }
 
 /// A numbered-list marker written as its own word: "1.", "2)", "10.".

@@ -80,6 +80,33 @@ fn full_stops_and_final_endings() {
         "게임의 줄거리다.극악의 난이도였다.",
         &["게임의 줄거리다.", "극악의 난이도였다."],
     );
+    // ... also when that sentence opens with a bracketed heading, a title in
+    // angle brackets, a quotation or a bullet.
+    check(
+        "회의가 끝났다.[알림] 내일은 쉽니다.",
+        &["회의가 끝났다.", "[알림] 내일은 쉽니다."],
+    );
+    // A heading in square brackets opens its sentence, whatever it says.
+    check(
+        "[알림] 내일은 쉽니다. [사진 설명] 공원 입구의 모습",
+        &["[알림] 내일은 쉽니다.", "[사진 설명] 공원 입구의 모습"],
+    );
+    check(
+        "책을 다 읽었다.<어린 왕자>는 짧은 소설이다.",
+        &["책을 다 읽었다.", "<어린 왕자>는 짧은 소설이다."],
+    );
+    check(
+        "그가 웃었다.\"정말 괜찮아?\" 내가 물었다.",
+        &["그가 웃었다.", "\"정말 괜찮아?\"", "내가 물었다."],
+    );
+    check(
+        "예문을 보겠습니다.*It rains a lot here. 여기는 비가 많이 온다.",
+        &[
+            "예문을 보겠습니다.",
+            "*It rains a lot here.",
+            "여기는 비가 많이 온다.",
+        ],
+    );
 }
 
 #[test]
@@ -134,6 +161,15 @@ fn brackets_asides_and_citations() {
     check(
         "로마의 황제였다.[2] 그는 개혁을 했다.",
         &["로마의 황제였다.[2]", "그는 개혁을 했다."],
+    );
+    // Footnote marks glued to the full stop stay with their sentence.
+    check(
+        "처음 발견되었다.[1][3] 이후 널리 퍼졌다.[*]",
+        &["처음 발견되었다.[1][3]", "이후 널리 퍼졌다.[*]"],
+    );
+    check(
+        "도시를 세웠다.[12] 그 뒤 떠났다.(기록 미상)",
+        &["도시를 세웠다.[12]", "그 뒤 떠났다.(기록 미상)"],
     );
     check(
         "여섯 번 우승한 선수이기도 하다. (6회 우승) 또한 기록을 세웠다.",
@@ -233,6 +269,25 @@ fn unpunctuated_final_forms_end_sentences() {
         "첫 코너는 당연히 '술도녀' 아, 근데 그게 아니었다",
         &["첫 코너는 당연히 '술도녀'", "아, 근데 그게 아니었다"],
     );
+    // A note that ends in a bare noun, then a conjunction that links
+    // clauses; 그리고 between nouns joins them.
+    check(
+        "오늘 저녁은 삼겹살 파티 근데 비가 온다 그래도 즐거운 하루 그래서 일찍 잘 예정",
+        &[
+            "오늘 저녁은 삼겹살 파티",
+            "근데 비가 온다",
+            "그래도 즐거운 하루",
+            "그래서 일찍 잘 예정",
+        ],
+    );
+    check(
+        "그건 큰 실수 그러면 다들 실망한다",
+        &["그건 큰 실수", "그러면 다들 실망한다"],
+    );
+    check(
+        "장바구니에 사과 그리고 배를 담았다",
+        &["장바구니에 사과 그리고 배를 담았다"],
+    );
 }
 
 #[test]
@@ -240,6 +295,30 @@ fn dialogue_turns() {
     check(
         "원빈:\"너 지금...\" 동원:\"잠깐만 기다려.\"",
         &["원빈:\"너 지금...\"", "동원:\"잠깐만 기다려.\""],
+    );
+    // A turn ends with its closing quotation mark even without punctuation
+    // or a recognised ending inside.
+    check(
+        "엄마:\"밥 먹을래\" 아들:\"나중에 먹을께\" 엄마:\"알았어\"",
+        &[
+            "엄마:\"밥 먹을래\"",
+            "아들:\"나중에 먹을께\"",
+            "엄마:\"알았어\"",
+        ],
+    );
+    // So does a sentence quoted whole that ends in a predicate, but not a
+    // quoted title, nor a quotation reported by a particle or by 하다.
+    check(
+        "\"조금만 기다려 줘\" -비 오는 날의 일기",
+        &["\"조금만 기다려 줘\"", "-비 오는 날의 일기"],
+    );
+    check(
+        "\"기생충\" 감독은 봉준호다.",
+        &["\"기생충\" 감독은 봉준호다."],
+    );
+    check(
+        "\"금방 갈게\" 하고 나갔다. \"다 됐어\"라고 말했다.",
+        &["\"금방 갈게\" 하고 나갔다.", "\"다 됐어\"라고 말했다."],
     );
 }
 
@@ -366,6 +445,6 @@ fn corpus_figures_hold() {
     println!("{report}");
     // Floors at the figures reached so far (issue 3 aims at EM 0.90 and
     // F1 0.95), so that any regression fails.
-    assert!(report.overall.em >= 0.90, "EM {:.3}", report.overall.em);
-    assert!(report.overall.f1 >= 0.945, "F1 {:.3}", report.overall.f1);
+    assert!(report.overall.em >= 0.925, "EM {:.3}", report.overall.em);
+    assert!(report.overall.f1 >= 0.955, "F1 {:.3}", report.overall.f1);
 }
