@@ -10,6 +10,7 @@ use crate::error::Result;
 use crate::keywords::{self, Keyword, KeywordOptions};
 use crate::normalize;
 use crate::scoring::Idf;
+use crate::sections::{self, Merger};
 use crate::sentences::{self, Sentence};
 use crate::summary::{self, SummaryMethod, SummaryOptions, SummarySentence};
 use crate::tokenize::{Morpheme, Tokenizer, TokenizerConfig};
@@ -108,6 +109,7 @@ pub struct Document<'t> {
     /// [`normalize::analysis_view`] of `text`, computed once for all stages
     /// (same byte layout as `text`).
     pub view: Cow<'t, str>,
+    /// Empty for a text analysed in sections (see [`Analyzer::analyze`]).
     pub morphemes: Vec<Morpheme>,
     pub sentences: Vec<Sentence>,
 }
@@ -153,8 +155,19 @@ impl Analyzer {
 }
 
 impl Analyzer {
-    /// Runs the requested stages on `text`.
+    /// Runs the requested stages on `text`. Texts longer than twice
+    /// [`sections::SECTION_BYTES`] are analysed section by section (see
+    /// [`sections`]), so memory stays bounded; their [`Document`] then holds
+    /// the sentences but no morphemes.
     pub fn analyze<'t>(&self, text: &'t str, request: &Request) -> Result<Analysis<'t>> {
+        if sections::is_long(text) {
+            self.analyze_in_sections(text, request)
+        } else {
+            self.analyze_whole(text, request)
+        }
+    }
+
+    fn analyze_whole<'t>(&self, text: &'t str, request: &Request) -> Result<Analysis<'t>> {
         let document = self.document(text, request.sentence_mode)?;
         let entities = if request.entities {
             entities::extract(&document, &self.gazetteer)
@@ -201,5 +214,77 @@ impl Analyzer {
             keywords,
             entities,
         })
+    }
+}
+
+impl Analyzer {
+    fn analyze_in_sections<'t>(&self, text: &'t str, request: &Request) -> Result<Analysis<'t>> {
+        // Each section keeps more keywords than asked for, so that a term
+        // that matters across the document but ranks lower in some sections
+        // still adds up.
+        let section_request = Request {
+            keywords: request.keywords.map(|top| (top * 3).max(30)),
+            ..request.clone()
+        };
+        let mut merger = Merger::new();
+        for range in sections::cut(text, sections::SECTION_BYTES) {
+            let section = &text[range];
+            let weight = section.len() as f64 / text.len() as f64;
+            let analysis = self.analyze_whole(section, &section_request)?;
+            merger.add(analysis, section.chars().count(), weight);
+        }
+        let summary = match request.summary {
+            Some(length) => self.rank_finalists(text, &merger, length, request)?,
+            None => Vec::new(),
+        };
+        let keywords = merger.keywords(request.keywords.unwrap_or(0));
+        let (sentences, entities) = merger.finish();
+        Ok(Analysis {
+            document: Document {
+                text,
+                view: normalize::analysis_view(text),
+                morphemes: Vec::new(),
+                sentences,
+            },
+            summary,
+            keywords,
+            entities,
+        })
+    }
+
+    /// The summary of a sectioned document: the sections' picks ranked again
+    /// together (or, if even they are too long for one piece, kept as they are).
+    fn rank_finalists(
+        &self,
+        text: &str,
+        merger: &Merger,
+        length: SummaryLength,
+        request: &Request,
+    ) -> Result<Vec<SummarySentence>> {
+        let finalists = merger.finalists();
+        let kept = || {
+            finalists
+                .iter()
+                .map(|&(index, score)| SummarySentence { index, score })
+                .collect()
+        };
+        let lines = sections::finalist_lines(text, merger.sentences(), finalists);
+        if sections::is_long(&lines) {
+            return Ok(kept());
+        }
+        let ranked = self.analyze_whole(
+            &lines,
+            &Request {
+                sentence_mode: SentenceMode::PerLine,
+                summary: Some(sections::final_length(length, merger.sentences().len())),
+                keywords: None,
+                entities: false,
+                ..request.clone()
+            },
+        )?;
+        Ok(
+            sections::map_final(&ranked.summary, finalists, ranked.document.sentences.len())
+                .unwrap_or_else(kept),
+        )
     }
 }

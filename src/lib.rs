@@ -20,6 +20,7 @@ pub mod normalize;
 pub mod output;
 pub mod resources;
 pub mod scoring;
+pub mod sections;
 pub mod sentences;
 pub mod summary;
 pub mod tokenize;

@@ -453,6 +453,83 @@ mod large_inputs {
         );
         assert_eq!(char_slice(&text, start, end), sentence.trim_end());
     }
+
+    /// The largest resident set of any child process this test binary has
+    /// waited for, in bytes (Linux reports kilobytes).
+    fn peak_child_rss() -> u64 {
+        // SAFETY: getrusage only writes the struct we pass.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
+        usage.ru_maxrss as u64 * 1024
+    }
+
+    #[derive(serde::Deserialize)]
+    struct Span {
+        start: usize,
+        end: usize,
+    }
+
+    #[derive(serde::Deserialize)]
+    struct Report {
+        sentences: Vec<Span>,
+        summary: Vec<Span>,
+        keywords: Vec<serde::de::IgnoredAny>,
+        entities: Vec<serde::de::IgnoredAny>,
+    }
+
+    /// A 50 MB text without a single line break, fully analysed: it is cut
+    /// into sections, so every sentence is reported with offsets into the
+    /// whole text, the summary is three of them, and memory stays far below
+    /// what analysing it in one piece would take (several GB).
+    #[test]
+    fn fifty_megabytes_without_a_line_break_in_bounded_memory() {
+        let mut unit = String::new();
+        for name in ["ms-openai-cloud.txt", "short.txt"] {
+            let sample = std::fs::read_to_string(sample(name)).unwrap();
+            unit.push_str(&sample.replace(['\n', '\r'], " "));
+            unit.push(' ');
+        }
+        let text = unit.repeat(50_000_000 / unit.len() + 1);
+        assert!(text.len() >= 50_000_000 && !text.contains('\n'));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("one-line.txt");
+        std::fs::write(&path, &text).unwrap();
+
+        let output = kosum()
+            .args(["--format", "json", "-q"])
+            .arg(&path)
+            .timeout(std::time::Duration::from_secs(1200))
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", stderr_of(&output));
+        let peak = peak_child_rss();
+        let report: Report = serde_json::from_slice(&output.stdout).unwrap();
+
+        let chars: Vec<char> = text.chars().collect();
+        let mut at = 0;
+        for sentence in &report.sentences {
+            assert!(at <= sentence.start && sentence.start < sentence.end);
+            assert!(chars[at..sentence.start].iter().all(|c| c.is_whitespace()));
+            at = sentence.end;
+        }
+        assert!(chars[at..].iter().all(|c| c.is_whitespace()));
+        assert!(report.sentences.len() > 100_000);
+        assert_eq!(report.summary.len(), 3);
+        for chosen in &report.summary {
+            assert!(
+                report
+                    .sentences
+                    .iter()
+                    .any(|s| (s.start, s.end) == (chosen.start, chosen.end))
+            );
+        }
+        assert!(!report.keywords.is_empty() && !report.entities.is_empty());
+        assert!(
+            peak < 700 << 20,
+            "peak resident memory {} MB for a 50 MB document",
+            peak >> 20
+        );
+    }
 }
 
 mod streams {
