@@ -122,6 +122,69 @@ mod paste_and_folders {
         assert_eq!(stderr_of(&output), "");
     }
 
+    /// Old Hangul written with conjoining jamo, loose compatibility jamo,
+    /// control characters, NEL and the Unicode line separator: every
+    /// sentence, keyword and entity offset slices the input to its text, and
+    /// between sentences there is nothing but whitespace, controls and
+    /// invisible characters (which the analysis treats as spaces).
+    #[test]
+    fn old_hangul_loose_jamo_and_control_characters() {
+        let text = "옛한글 ᄒᆞᆫ글과 ᄆᆞᄅᆞᆷ을 쓴다. 호환 자모 ㅋㅋㅋ ㄱㄴㄷ도 있다.\u{7} 제어\u{1b}문자와 \
+                    폼피드\u{c}가 섞였다. 결합 자모 한글이다.\u{85}다음 줄 NEL. 줄 구분\u{2028}문자도 있다.";
+        let output = kosum()
+            .args(["--format", "json"])
+            .write_stdin(text)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", stderr_of(&output));
+        let document: serde_json::Value = serde_json::from_str(&stdout_of(&output)).unwrap();
+        let span = |item: &serde_json::Value| {
+            (
+                item["start"].as_u64().unwrap() as usize,
+                item["end"].as_u64().unwrap() as usize,
+            )
+        };
+        let sentences = document["sentences"].as_array().unwrap();
+        assert!(sentences.len() >= 6, "{sentences:?}");
+        assert_eq!(sentences[0]["text"], "옛한글 ᄒᆞᆫ글과 ᄆᆞᄅᆞᆷ을 쓴다.");
+        let mut at = 0;
+        for sentence in sentences {
+            let (start, end) = span(sentence);
+            assert_eq!(
+                char_slice(text, start, end),
+                sentence["text"].as_str().unwrap()
+            );
+            let gap = char_slice(text, at, start);
+            assert!(
+                gap.chars()
+                    .all(|c| c.is_whitespace() || c.is_control() || c == '\u{2028}'),
+                "{gap:?}"
+            );
+            at = end;
+        }
+        assert_eq!(at, text.chars().count());
+        for keyword in document["keywords"].as_array().unwrap() {
+            let (start, end) = span(keyword);
+            assert_eq!(
+                char_slice(text, start, end),
+                keyword["text"].as_str().unwrap()
+            );
+        }
+        assert!(
+            document["keywords"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|k| k["text"] == "자모" || k["text"] == "호환 자모")
+        );
+        for entity in document["entities"].as_array().unwrap() {
+            for mention in entity["mentions"].as_array().unwrap() {
+                let (start, end) = span(mention);
+                assert!(!char_slice(text, start, end).trim().is_empty());
+            }
+        }
+    }
+
     #[test]
     fn a_dash_reads_stdin_too() {
         let output = kosum()
