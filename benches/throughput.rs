@@ -79,6 +79,66 @@ fn corpus_texts(shared: &Path) -> Vec<String> {
     texts
 }
 
+/// The first `bytes` bytes (at a char boundary) of `texts` joined by blank
+/// lines, repeated as needed: one realistic document of about that size.
+fn document_of(texts: &[String], bytes: usize) -> String {
+    let mut document = String::new();
+    while document.len() < bytes {
+        for text in texts {
+            document.push_str(text);
+            document.push_str("\n\n");
+            if document.len() >= bytes {
+                break;
+            }
+        }
+    }
+    let mut end = bytes.min(document.len());
+    while !document.is_char_boundary(end) {
+        end -= 1;
+    }
+    document.truncate(end);
+    document
+}
+
+/// A document of `count` distinct, ordinary news-style sentences.
+fn sentences_document(count: usize) -> String {
+    const SUBJECTS: [&str; 6] = [
+        "정부는",
+        "기업들은",
+        "연구진은",
+        "은행은",
+        "시민단체는",
+        "학교는",
+    ];
+    const OBJECTS: [&str; 7] = [
+        "반도체",
+        "배터리",
+        "금리",
+        "전기차",
+        "데이터센터",
+        "위성",
+        "백신",
+    ];
+    const ACTIONS: [&str; 4] = [
+        "투자를 늘렸다",
+        "계획을 발표했다",
+        "규제를 검토했다",
+        "성과를 공개했다",
+    ];
+    (0..count)
+        .map(|i| {
+            format!(
+                "{} {}년 {} {} 관련 {}. ",
+                SUBJECTS[i % SUBJECTS.len()],
+                2000 + i % 25,
+                OBJECTS[(i / 6) % OBJECTS.len()],
+                i,
+                ACTIONS[(i / 42) % ACTIONS.len()]
+            )
+        })
+        .collect()
+}
+
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let minimum = Duration::from_secs(2);
@@ -149,4 +209,29 @@ fn main() {
             100.0 * analyze / lindera_raw
         );
     }
+
+    // Document size: throughput should not fall as documents grow.
+    let base = sets
+        .last()
+        .map(|(_, texts)| texts.clone())
+        .unwrap_or_default();
+    let mut curve = Vec::new();
+    for bytes in [1_000, 10_000, 100_000, 1_000_000] {
+        let document = vec![document_of(&base, bytes)];
+        let speed = throughput(&document, minimum, |text| {
+            analyzer.analyze(text, &request).expect("analyze");
+        });
+        curve.push(format!("{} KB {speed:.2} MB/s", bytes / 1000));
+    }
+    println!("full analysis by document size: {}", curve.join(", "));
+
+    let long = sentences_document(10_000);
+    let started = thread_cpu_time();
+    let analysis = analyzer.analyze(&long, &request).expect("analyze");
+    println!(
+        "10,000-sentence document ({:.0} KB): full analysis {:.0} ms CPU, {} sentences found",
+        long.len() as f64 / 1e3,
+        (thread_cpu_time() - started).as_secs_f64() * 1e3,
+        analysis.document.sentences.len()
+    );
 }

@@ -929,28 +929,4 @@ mod tests {
             assert!(edges > graph.len(), "{method}: {edges} edges");
         }
     }
-
-    /// Timing of the summary stage alone on a 10,000-sentence document;
-    /// run with `cargo test --release -- --ignored --nocapture`.
-    #[test]
-    #[ignore]
-    fn timing_of_a_ten_thousand_sentence_document() {
-        let text = long_text(10_000);
-        let started = std::time::Instant::now();
-        let doc = document(&text);
-        let analysed = started.elapsed();
-        let started = std::time::Instant::now();
-        let summary = summarize(
-            &doc,
-            &[],
-            &Idf::default(),
-            &options(SummaryLength::Ratio(0.01)),
-        );
-        let summarized = started.elapsed();
-        println!(
-            "10,000 sentences: analysis {analysed:?}, summary {summarized:?} ({} sentences)",
-            summary.len()
-        );
-        assert_eq!(summary.len(), 100);
-    }
 }

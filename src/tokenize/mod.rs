@@ -360,7 +360,8 @@ impl Tokenizer {
     }
 
     fn tokenize_in(&self, text: &str, view: &str, scratch: &mut Scratch) -> Result<Vec<Morpheme>> {
-        let mut morphemes = Vec::with_capacity(text.len() / 4);
+        // About one morpheme per two chars of Korean (three bytes each).
+        let mut morphemes = Vec::with_capacity(text.len() / 6 + 1);
         let mut path = Vec::new();
         let mut line_byte = 0;
         let mut char_bytes: Vec<usize> = Vec::new();
