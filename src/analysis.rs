@@ -9,11 +9,12 @@ use std::borrow::Cow;
 use crate::error::Result;
 use crate::keywords::{self, Keyword, KeywordOptions};
 use crate::normalize;
-use crate::scoring::Idf;
+use crate::scoring::{self, Idf};
 use crate::sections::{self, Merger};
 use crate::sentences::{self, Sentence};
 use crate::summary::{self, SummaryMethod, SummaryOptions, SummarySentence};
 use crate::tokenize::{Morpheme, Tokenizer, TokenizerConfig};
+use foldhash::HashSet;
 
 /// How sentences are found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -218,6 +219,22 @@ impl Analyzer {
 }
 
 impl Analyzer {
+    /// The distinct candidate words of `text`, for learning IDF from a
+    /// corpus ([`crate::scoring::IdfBuilder::add_terms`]); long texts are
+    /// read in sections, like [`Analyzer::analyze`] reads them.
+    pub fn idf_terms(&self, text: &str) -> Result<Vec<String>> {
+        if !sections::is_long(text) {
+            let document = self.document(text, SentenceMode::Split)?;
+            return Ok(scoring::candidate_terms(&document));
+        }
+        let mut terms = HashSet::default();
+        for range in sections::cut(text, sections::SECTION_BYTES) {
+            let document = self.document(&text[range], SentenceMode::Split)?;
+            terms.extend(scoring::candidate_terms(&document));
+        }
+        Ok(terms.into_iter().collect())
+    }
+
     fn analyze_in_sections<'t>(&self, text: &'t str, request: &Request) -> Result<Analysis<'t>> {
         // Each section keeps more keywords than asked for, so that a term
         // that matters across the document but ranks lower in some sections

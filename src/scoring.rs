@@ -204,6 +204,16 @@ fn background_form(term: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// The distinct candidate words of `document`, the terms IDF counts.
+pub fn candidate_terms(document: &Document<'_>) -> Vec<String> {
+    Collector::new(Stopwords::builtin(), &CandidateOptions::default())
+        .collect(document)
+        .words
+        .into_iter()
+        .map(|word| word.key)
+        .collect()
+}
+
 /// Learns document frequencies from documents one at a time (so a folder
 /// never has to be held in memory), for [`Idf::Learned`].
 #[derive(Debug, Clone, Default)]
@@ -219,11 +229,16 @@ impl IdfBuilder {
 
     /// Counts each candidate word of `document` once.
     pub fn add(&mut self, document: &Document<'_>) {
-        let candidates =
-            Collector::new(Stopwords::builtin(), &CandidateOptions::default()).collect(document);
+        self.add_terms(candidate_terms(document));
+    }
+
+    /// Counts one document made of `terms` (distinct, as
+    /// [`candidate_terms`] gives them; a document analysed in sections
+    /// passes the union of its sections' terms).
+    pub fn add_terms(&mut self, terms: impl IntoIterator<Item = String>) {
         self.documents += 1;
-        for word in candidates.words {
-            *self.frequencies.entry(word.key).or_insert(0) += 1;
+        for term in terms {
+            *self.frequencies.entry(term).or_insert(0) += 1;
         }
     }
 

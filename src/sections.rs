@@ -363,4 +363,20 @@ mod tests {
             assert_eq!(slice(mention.start, mention.end), "마이크로소프트");
         }
     }
+
+    #[test]
+    fn idf_terms_of_a_long_text_come_from_all_its_sections() {
+        let analyzer = Analyzer::new(&AnalyzerConfig::default()).unwrap();
+        let filler = "클라우드 사업자들이 데이터센터를 늘렸다. ".repeat(2 * SECTION_BYTES / 50);
+        let text = format!("양자컴퓨터 이야기로 시작한다. {filler}핵융합 이야기로 끝난다.");
+        assert!(is_long(&text));
+        let terms = analyzer.idf_terms(&text).unwrap();
+        for wanted in ["양자컴퓨터", "핵융합", "데이터센터"] {
+            assert!(terms.iter().any(|t| t.contains(wanted)), "{wanted}");
+        }
+        let mut sorted = terms.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), terms.len(), "terms are distinct");
+    }
 }

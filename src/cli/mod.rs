@@ -166,10 +166,8 @@ fn learn_idf(
                 let text = inputs::read_all(&input.source)
                     .and_then(|bytes| normalize::decode(bytes).map_err(|err| err.to_string()));
                 match text.and_then(|text| {
-                    let document = analyzer
-                        .document(&text, SentenceMode::Split)
-                        .map_err(|err| err.to_string())?;
-                    builder.add(&document);
+                    let terms = analyzer.idf_terms(&text).map_err(|err| err.to_string())?;
+                    builder.add_terms(terms);
                     Ok(())
                 }) {
                     Ok(()) => {}
