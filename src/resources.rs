@@ -243,7 +243,7 @@ pub struct Background {
 impl Background {
     /// Parses `word<TAB>zipf` lines.
     pub fn parse(source_name: &str, text: &str) -> Result<Self> {
-        let mut zipf = HashMap::new();
+        let mut zipf = HashMap::with_capacity(text.len() / 16);
         for (number, line) in data_lines(text) {
             let parsed = line
                 .split_once('\t')
@@ -255,7 +255,14 @@ impl Background {
                     "expected `word<TAB>zipf frequency`",
                 ));
             };
-            zipf.entry(word.to_lowercase()).or_insert(value);
+            // Most rows are Hangul, which has no case: skip the char-by-char
+            // lowercasing for them.
+            let key = if word.chars().any(char::is_uppercase) {
+                word.to_lowercase()
+            } else {
+                word.to_string()
+            };
+            zipf.entry(key).or_insert(value);
         }
         Ok(Self { zipf })
     }
