@@ -203,7 +203,7 @@ impl Search {
 
     /// Adds a word from `start` to `end` (chars), connected to the nodes
     /// collapsed by the last [`Search::collapse_previous`].
-    #[inline]
+    #[inline(always)]
     #[allow(clippy::too_many_arguments)]
     fn add(
         &mut self,
@@ -384,14 +384,19 @@ impl Lattice {
         self.user_index.get(&c).map_or(&[], Vec::as_slice)
     }
 
-    fn is_space(&self, dictionary: &Dictionary, c: char) -> bool {
-        c.is_whitespace()
-            || self.space_category.is_some_and(|space| {
-                dictionary
-                    .character_definition
-                    .lookup_categories(c)
-                    .contains(&space)
-            })
+    /// The category set of `c` (bit i = category i), with [`SPACE_BIT`]
+    /// set for whitespace, from one category lookup.
+    fn char_class(&self, dictionary: &Dictionary, c: char) -> u64 {
+        let categories = dictionary.character_definition.lookup_categories(c);
+        let bits = categories
+            .iter()
+            .filter(|id| id.0 < 63)
+            .fold(0u64, |bits, id| bits | (1 << id.0));
+        let space = c.is_whitespace()
+            || self
+                .space_category
+                .is_some_and(|space| categories.contains(&space));
+        if space { bits | SPACE_BIT } else { bits }
     }
 
     /// Analyses one line (no `\n` inside), appending the best path to `out`
@@ -440,18 +445,7 @@ impl Lattice {
         // SPACE_BIT marking whitespace.
         let definitions = &dictionary.character_definition;
         categories.clear();
-        categories.extend(chars.iter().map(|&c| {
-            let bits = definitions
-                .lookup_categories(c)
-                .iter()
-                .filter(|id| id.0 < 63)
-                .fold(0u64, |bits, id| bits | (1 << id.0));
-            if self.is_space(dictionary, c) {
-                bits | SPACE_BIT
-            } else {
-                bits
-            }
-        }));
+        categories.extend(chars.iter().map(|&c| self.char_class(dictionary, c)));
         let categories = &*categories;
         let is_space = |i: usize| categories[i] & SPACE_BIT != 0;
         let matrix = &dictionary.connection_cost_matrix;
