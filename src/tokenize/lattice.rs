@@ -121,6 +121,8 @@ pub struct Lattice {
     /// r + 2 = rule r. Filled lazily (reading every word's part of speech up
     /// front would cost about 100 ms at start-up).
     system_penalty: Vec<AtomicU8>,
+    /// Penalty per unknown-word entry (a few dozen), computed up front.
+    unknown_penalty: Vec<i32>,
     rule_costs: Vec<i32>,
     rule_tags: Vec<(String, u8)>,
     user_entries: Vec<UserEntry>,
@@ -324,15 +326,27 @@ impl Lattice {
                 }
             }
         }
-        Self {
+        let mut lattice = Self {
             system_penalty,
+            unknown_penalty: Vec::new(),
             rule_costs,
             rule_tags,
             user_entries,
             user_index,
             user_first_chars,
             space_category: dictionary.character_definition.category_id_by_name("SPACE"),
-        }
+        };
+        let unknown = &dictionary.unknown_dictionary;
+        lattice.unknown_penalty = (0..unknown.costs.len() as u32)
+            .map(|id| {
+                unknown
+                    .word_details_iter(id)
+                    .and_then(|mut fields| fields.next())
+                    .and_then(|tag| lattice.penalty_for_tag(tag))
+                    .map_or(0, |rule| lattice.rule_costs[rule as usize])
+            })
+            .collect();
+        lattice
     }
 
     pub fn user_entry(&self, index: u32) -> &UserEntry {
@@ -348,6 +362,8 @@ impl Lattice {
             .map(|&(_, rule)| rule)
     }
 
+    /// The left-space penalty of a word starting right after whitespace.
+    #[inline]
     fn penalty(&self, dictionary: &Dictionary, word: NodeWord) -> i32 {
         let rule = match word {
             NodeWord::System(id) => {
@@ -355,24 +371,27 @@ impl Lattice {
                     return 0;
                 };
                 match slot.load(Ordering::Relaxed) {
-                    0 => {
-                        let tag = dictionary.word_details_iter(id as usize).next();
-                        let rule = tag.and_then(|tag| self.penalty_for_tag(tag));
-                        slot.store(rule.map_or(1, |r| r + 2), Ordering::Relaxed);
-                        rule
-                    }
+                    0 => self.look_up_penalty(dictionary, id, slot),
                     1 => None,
                     value => Some(value - 2),
                 }
             }
-            NodeWord::Unknown(id) => dictionary
-                .unknown_dictionary
-                .word_details_iter(id)
-                .and_then(|mut fields| fields.next())
-                .and_then(|tag| self.penalty_for_tag(tag)),
+            NodeWord::Unknown(id) => {
+                return self.unknown_penalty.get(id as usize).copied().unwrap_or(0);
+            }
             NodeWord::User(_) => None,
         };
         rule.map_or(0, |rule| self.rule_costs[rule as usize])
+    }
+
+    /// The penalty rule of system word `id`, read from its tag and
+    /// remembered in its `slot`.
+    #[cold]
+    fn look_up_penalty(&self, dictionary: &Dictionary, id: u32, slot: &AtomicU8) -> Option<u8> {
+        let tag = dictionary.word_details_iter(id as usize).next();
+        let rule = tag.and_then(|tag| self.penalty_for_tag(tag));
+        slot.store(rule.map_or(1, |r| r + 2), Ordering::Relaxed);
+        rule
     }
 
     /// The user entries that start with `c`.
