@@ -485,11 +485,15 @@ fn feature_fields(dictionary: &'static Dictionary, id: u32) -> Option<Details> {
         .get(offset + 4..offset + 4 + len)?
         .split(|&byte| byte == 0);
     let text = |field: &'static [u8]| std::str::from_utf8(field).ok();
-    let optional = |field: &'static str| (field != "*").then_some(field);
+    // Most words have neither, so "*" is recognised before any UTF-8 check.
+    let optional = |field: &'static [u8]| match field {
+        b"*" => Some(None),
+        field => text(field).map(Some),
+    };
     let tag = text(fields.next()?)?;
-    let semantic = text(fields.next()?)?;
-    let expression = text(fields.nth(5)?)?;
-    Some((tag, optional(semantic), optional(expression)))
+    let semantic = optional(fields.next()?)?;
+    let expression = optional(fields.nth(5)?)?;
+    Some((tag, semantic, expression))
 }
 
 /// The embedded mecab-ko-dic, loaded once per process and shared by every
