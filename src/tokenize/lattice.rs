@@ -388,8 +388,7 @@ impl Lattice {
     /// remembered in its `slot`.
     #[cold]
     fn look_up_penalty(&self, dictionary: &Dictionary, id: u32, slot: &AtomicU8) -> Option<u8> {
-        let tag = dictionary.word_details_iter(id as usize).next();
-        let rule = tag.and_then(|tag| self.penalty_for_tag(tag));
+        let rule = self.penalty_for_tag(super::system_details(dictionary, id).0);
         slot.store(rule.map_or(1, |r| r + 2), Ordering::Relaxed);
         rule
     }

@@ -432,11 +432,11 @@ impl Tokenizer {
 }
 
 /// A morpheme's tag, semantic class and expression (see [`Morpheme`]).
-type Details = (&'static str, Option<&'static str>, Option<&'static str>);
+type Details<'d> = (&'d str, Option<&'d str>, Option<&'d str>);
 
 /// Tag, semantic class and expression from a mecab-ko-dic feature list
 /// (POS, semantic, final consonant, reading, type, first, last, expression).
-fn details(fields: impl Iterator<Item = &'static str>) -> Details {
+fn details<'d>(fields: impl Iterator<Item = &'d str>) -> Details<'d> {
     let mut tag = "UNKNOWN";
     let mut semantic = None;
     let mut expression = None;
@@ -459,7 +459,7 @@ fn details(fields: impl Iterator<Item = &'static str>) -> Details {
 /// morpheme. The test `system_details_read_as_lindera_reads_them` checks
 /// every word of the embedded dictionary reads the same both ways; a record
 /// not laid out as expected is read through lindera.
-fn system_details(dictionary: &'static Dictionary, id: u32) -> Details {
+fn system_details(dictionary: &Dictionary, id: u32) -> Details<'_> {
     feature_fields(dictionary, id)
         .unwrap_or_else(|| details(dictionary.word_details_iter(id as usize)))
 }
@@ -468,7 +468,7 @@ fn system_details(dictionary: &'static Dictionary, id: u32) -> Details {
 /// from lindera 6.2's word records: per word id a little-endian `u32`
 /// offset into `words_data`, where a little-endian `u32` length precedes the
 /// NUL-joined features.
-fn feature_fields(dictionary: &'static Dictionary, id: u32) -> Option<Details> {
+fn feature_fields<'d>(dictionary: &'d Dictionary, id: u32) -> Option<Details<'d>> {
     let prefix = &dictionary.prefix_dictionary;
     let index = id as usize * 4;
     let offset = u32::from_le_bytes(
@@ -479,14 +479,14 @@ fn feature_fields(dictionary: &'static Dictionary, id: u32) -> Option<Details> {
             .ok()?,
     );
     let offset = offset as usize;
-    let words: &'static [u8] = &prefix.words_data;
+    let words: &[u8] = &prefix.words_data;
     let len = u32::from_le_bytes(words.get(offset..offset + 4)?.try_into().ok()?) as usize;
     let mut fields = words
         .get(offset + 4..offset + 4 + len)?
         .split(|&byte| byte == 0);
-    let text = |field: &'static [u8]| std::str::from_utf8(field).ok();
+    let text = |field| std::str::from_utf8(field).ok();
     // Most words have neither, so "*" is recognised before any UTF-8 check.
-    let optional = |field: &'static [u8]| match field {
+    let optional = |field: &'d [u8]| match field {
         b"*" => Some(None),
         field => text(field).map(Some),
     };
