@@ -70,6 +70,9 @@ pub struct PathWord {
     pub word: NodeWord,
 }
 
+/// No node: the end of a list of nodes ending at one position, or a path.
+const NONE: u32 = u32::MAX;
+
 #[derive(Debug, Clone, Copy)]
 struct Node {
     start: u32,
@@ -78,6 +81,38 @@ struct Node {
     word: NodeWord,
     best: i32,
     previous: u32,
+    /// The next node ending where this one ends (added before it), or
+    /// [`NONE`].
+    next_ending: u32,
+}
+
+/// A path total and the node it comes through, packed so that comparing two
+/// keys compares totals first and node indices second: the minimum key is
+/// the cheapest path, and among equally cheap ones the earliest node, the
+/// one a scan over the nodes in order with a strict `<` would keep.
+///
+/// Totals always fit in an `i32`: a piece has at most [`MAX_PIECE_CHARS`]
+/// nodes on a path (every word covers a char), and each adds a word cost
+/// (`i16`), a space penalty (clamped to `i16` in [`Lattice::new`]) and a
+/// connection cost (`i16`), so |total| < 4096 · 3 · 2^15 < 2^31. So keys
+/// are added to without overflow or saturation.
+type Key = i64;
+
+fn key(total: i32, index: u32) -> Key {
+    (Key::from(total) << 32) | Key::from(index)
+}
+
+fn key_total(key: Key) -> i32 {
+    (key >> 32) as i32
+}
+
+fn key_index(key: Key) -> u32 {
+    key as u32
+}
+
+/// A connection cost moved to the total's half of a [`Key`].
+fn key_cost(cost: i16) -> Key {
+    Key::from(cost) << 32
 }
 
 /// The search, with the per-word penalty cache it fills as it goes.
@@ -86,6 +121,8 @@ pub struct Lattice {
     /// r + 2 = rule r. Filled lazily (reading every word's part of speech up
     /// front would cost about 100 ms at start-up).
     system_penalty: Vec<AtomicU8>,
+    /// Penalty per unknown-word entry (a few dozen), computed up front.
+    unknown_penalty: Vec<i32>,
     rule_costs: Vec<i32>,
     rule_tags: Vec<(String, u8)>,
     user_entries: Vec<UserEntry>,
@@ -95,15 +132,6 @@ pub struct Lattice {
     /// the lattice only hashes a char when an entry may start with it.
     user_first_chars: Vec<u64>,
     space_category: Option<CategoryId>,
-}
-
-/// The best node among those ending at one position with one right id:
-/// all a following word's connection depends on.
-#[derive(Debug, Clone, Copy)]
-struct Previous {
-    right_id: u16,
-    best: i32,
-    index: u32,
 }
 
 /// Per-thread scratch space, reused from line to line and document to document.
@@ -118,16 +146,20 @@ pub struct Scratch {
 #[derive(Default)]
 struct Search {
     nodes: Vec<Node>,
-    ends: Vec<Vec<u32>>,
-    /// The nodes ending at the current position, one per right id.
-    previous: Vec<Previous>,
-    /// Per right id: (generation, index into `previous`), valid when the
-    /// generation is the current one.
+    /// Per position, the last node added that ends there (the head of a
+    /// list through [`Node::next_ending`]), or [`NONE`].
+    ending: Vec<u32>,
+    /// The nodes ending at the current position, collapsed to the best one
+    /// per right id, as parallel lists of right ids and [`Key`]s.
+    previous_right: Vec<u16>,
+    previous_key: Vec<Key>,
+    /// Per right id: (generation, index into the previous lists), valid
+    /// when the generation is the current one.
     right_slots: Vec<(u32, u32)>,
-    /// Per left id: (generation, best total, chosen node) of a word already
-    /// connected at the current position; the many entries that share a
-    /// left id there (homographs, inflections) reuse it.
-    left_memo: Vec<(u32, i32, u32)>,
+    /// Per left id: (generation, best key) of a word already connected at
+    /// the current position; the many entries that share a left id there
+    /// (homographs, inflections) reuse it.
+    left_memo: Vec<(u32, Key)>,
     generation: u32,
 }
 
@@ -147,26 +179,33 @@ impl Scratch {
 
 impl Search {
     /// Starts a piece of `n` chars with the BOS node.
-    fn reset(&mut self, n: usize) {
+    fn reset(&mut self, n: usize, matrix: &ConnectionCostMatrix) {
         self.nodes.clear();
-        if self.ends.len() < n + 1 {
-            self.ends.resize_with(n + 1, Vec::new);
+        self.ending.clear();
+        self.ending.resize(n + 1, NONE);
+        let rights = matrix.forward_size as usize;
+        if self.right_slots.len() < rights {
+            self.right_slots.resize(rights, (0, 0));
         }
-        for list in &mut self.ends[..=n] {
-            list.clear();
+        let lefts = matrix.backward_size as usize;
+        if self.left_memo.len() < lefts {
+            self.left_memo.resize(lefts, (0, 0));
         }
         self.nodes.push(Node {
             start: 0,
             end: 0,
             right_id: 0,
-            word: NodeWord::Unknown(u32::MAX),
+            word: NodeWord::Unknown(NONE),
             best: 0,
-            previous: u32::MAX,
+            previous: NONE,
+            next_ending: NONE,
         });
-        self.ends[0].push(0);
+        self.ending[0] = 0;
     }
 
-    /// Adds a word from `start` to `end` (chars) if any path reaches it.
+    /// Adds a word from `start` to `end` (chars), connected to the nodes
+    /// collapsed by the last [`Search::collapse_previous`].
+    #[inline(always)]
     #[allow(clippy::too_many_arguments)]
     fn add(
         &mut self,
@@ -178,91 +217,86 @@ impl Search {
         cost: i32,
         word: NodeWord,
     ) {
-        let row = matrix.row(u32::from(left_id));
-        let Some((best, chosen)) = self.best_previous(row, left_id) else {
-            return;
-        };
+        let best = self.best_previous(matrix, left_id);
         let index = self.nodes.len() as u32;
         self.nodes.push(Node {
             start: start as u32,
             end: end as u32,
             right_id,
             word,
-            best: best.saturating_add(cost),
-            previous: chosen,
+            best: key_total(best) + cost,
+            previous: key_index(best),
+            next_ending: self.ending[end],
         });
-        self.ends[end].push(index);
+        self.ending[end] = index;
     }
 
-    /// Collapses the nodes `ending` at one position to the best one per
-    /// right id (the earliest of equally good ones) into `self.previous`.
+    /// Collapses the nodes ending at `position` (at least one) to the best
+    /// one per right id into the previous lists.
     ///
     /// A following word's total through a node is the node's best cost plus
     /// the connection cost from its right id, so only the cheapest node per
     /// right id can win. This makes the inner loop of the search read one
     /// compact list instead of every node ending there.
     fn collapse_previous(&mut self, position: usize) {
-        let ending = std::mem::take(&mut self.ends[position]);
-        self.previous.clear();
+        self.previous_right.clear();
+        self.previous_key.clear();
         self.generation = self.generation.wrapping_add(1);
         if self.generation == 0 {
             self.right_slots.fill((0, 0));
-            self.left_memo.fill((0, 0, 0));
+            self.left_memo.fill((0, 0));
             self.generation = 1;
         }
-        for &index in &ending {
+        let mut index = self.ending[position];
+        while index != NONE {
             let node = &self.nodes[index as usize];
-            let right = usize::from(node.right_id);
-            if right >= self.right_slots.len() {
-                self.right_slots.resize(right + 1, (0, 0));
-            }
-            let (generation, slot) = self.right_slots[right];
-            if generation == self.generation {
-                let kept = &mut self.previous[slot as usize];
-                if node.best < kept.best {
-                    kept.best = node.best;
-                    kept.index = index;
-                }
+            let node_key = key(node.best, index);
+            let slot = &mut self.right_slots[usize::from(node.right_id)];
+            if slot.0 == self.generation {
+                let kept = &mut self.previous_key[slot.1 as usize];
+                *kept = (*kept).min(node_key);
             } else {
-                self.right_slots[right] = (self.generation, self.previous.len() as u32);
-                self.previous.push(Previous {
-                    right_id: node.right_id,
-                    best: node.best,
-                    index,
-                });
+                *slot = (self.generation, self.previous_key.len() as u32);
+                self.previous_right.push(node.right_id);
+                self.previous_key.push(node_key);
             }
+            index = node.next_ending;
         }
-        // In node order, so that the first of equally cheap connections is
-        // the earliest node, as a scan over every node would find it.
-        self.previous
-            .sort_unstable_by_key(|previous| previous.index);
-        self.ends[position] = ending;
     }
 
     /// The cheapest connection from the nodes ending at the current position
-    /// into a word with `left_id`: (total, node), or `None` if none connects.
-    fn best_previous(&mut self, row: &[i16], left_id: u16) -> Option<(i32, u32)> {
-        let slot = usize::from(left_id);
-        if slot >= self.left_memo.len() {
-            self.left_memo.resize(slot + 1, (0, 0, 0));
+    /// (at least one) into a word with `left_id`, as a [`Key`].
+    #[inline]
+    fn best_previous(&mut self, matrix: &ConnectionCostMatrix, left_id: u16) -> Key {
+        let memo = &mut self.left_memo[usize::from(left_id)];
+        if memo.0 == self.generation {
+            return memo.1;
         }
-        let (generation, best, chosen) = self.left_memo[slot];
-        if generation == self.generation {
-            return (chosen != u32::MAX).then_some((best, chosen));
+        let row = matrix.row(u32::from(left_id));
+        let best = self
+            .previous_right
+            .iter()
+            .zip(&self.previous_key)
+            .map(|(&right, &key)| key + key_cost(row[usize::from(right)]))
+            .min()
+            .expect("collapse_previous found a node ending here");
+        *memo = (self.generation, best);
+        best
+    }
+
+    /// The cheapest node ending at `position` to end the path with, or
+    /// `None` if no node ends there.
+    fn best_last(&self, matrix: &ConnectionCostMatrix, position: usize) -> Option<u32> {
+        let row = matrix.row(0);
+        let mut best: Option<Key> = None;
+        let mut index = self.ending[position];
+        while index != NONE {
+            let node = &self.nodes[index as usize];
+            let total = key(node.best, index) + key_cost(row[usize::from(node.right_id)]);
+            best = Some(best.map_or(total, |best| best.min(total)));
+            index = node.next_ending;
         }
-        let mut best = i32::MAX;
-        let mut chosen = u32::MAX;
-        for left in &self.previous {
-            let total = left
-                .best
-                .saturating_add(i32::from(row[usize::from(left.right_id)]));
-            if total < best {
-                best = total;
-                chosen = left.index;
-            }
-        }
-        self.left_memo[slot] = (self.generation, best, chosen);
-        (chosen != u32::MAX).then_some((best, chosen))
+        best.map(key_index)
     }
 }
 
@@ -272,7 +306,9 @@ impl Lattice {
         let mut rule_tags = Vec::new();
         if let Some(config) = &dictionary.metadata.space_penalty {
             for (index, rule) in config.rules.iter().enumerate().take(250) {
-                rule_costs.push(rule.cost);
+                // Clamped to the range the path-total bound of `Key` needs
+                // (mecab-ko-dic's penalties are 3000 and 6000).
+                rule_costs.push(rule.cost.clamp(i16::MIN.into(), i16::MAX.into()));
                 for tag in &rule.pos {
                     rule_tags.push((tag.clone(), index as u8));
                 }
@@ -290,15 +326,27 @@ impl Lattice {
                 }
             }
         }
-        Self {
+        let mut lattice = Self {
             system_penalty,
+            unknown_penalty: Vec::new(),
             rule_costs,
             rule_tags,
             user_entries,
             user_index,
             user_first_chars,
             space_category: dictionary.character_definition.category_id_by_name("SPACE"),
-        }
+        };
+        let unknown = &dictionary.unknown_dictionary;
+        lattice.unknown_penalty = (0..unknown.costs.len() as u32)
+            .map(|id| {
+                unknown
+                    .word_details_iter(id)
+                    .and_then(|mut fields| fields.next())
+                    .and_then(|tag| lattice.penalty_for_tag(tag))
+                    .map_or(0, |rule| lattice.rule_costs[rule as usize])
+            })
+            .collect();
+        lattice
     }
 
     pub fn user_entry(&self, index: u32) -> &UserEntry {
@@ -314,6 +362,8 @@ impl Lattice {
             .map(|&(_, rule)| rule)
     }
 
+    /// The left-space penalty of a word starting right after whitespace.
+    #[inline]
     fn penalty(&self, dictionary: &Dictionary, word: NodeWord) -> i32 {
         let rule = match word {
             NodeWord::System(id) => {
@@ -321,24 +371,26 @@ impl Lattice {
                     return 0;
                 };
                 match slot.load(Ordering::Relaxed) {
-                    0 => {
-                        let tag = dictionary.word_details_iter(id as usize).next();
-                        let rule = tag.and_then(|tag| self.penalty_for_tag(tag));
-                        slot.store(rule.map_or(1, |r| r + 2), Ordering::Relaxed);
-                        rule
-                    }
+                    0 => self.look_up_penalty(dictionary, id, slot),
                     1 => None,
                     value => Some(value - 2),
                 }
             }
-            NodeWord::Unknown(id) => dictionary
-                .unknown_dictionary
-                .word_details_iter(id)
-                .and_then(|mut fields| fields.next())
-                .and_then(|tag| self.penalty_for_tag(tag)),
+            NodeWord::Unknown(id) => {
+                return self.unknown_penalty.get(id as usize).copied().unwrap_or(0);
+            }
             NodeWord::User(_) => None,
         };
         rule.map_or(0, |rule| self.rule_costs[rule as usize])
+    }
+
+    /// The penalty rule of system word `id`, read from its tag and
+    /// remembered in its `slot`.
+    #[cold]
+    fn look_up_penalty(&self, dictionary: &Dictionary, id: u32, slot: &AtomicU8) -> Option<u8> {
+        let rule = self.penalty_for_tag(super::system_details(dictionary, id).0);
+        slot.store(rule.map_or(1, |r| r + 2), Ordering::Relaxed);
+        rule
     }
 
     /// The user entries that start with `c`.
@@ -350,14 +402,19 @@ impl Lattice {
         self.user_index.get(&c).map_or(&[], Vec::as_slice)
     }
 
-    fn is_space(&self, dictionary: &Dictionary, c: char) -> bool {
-        c.is_whitespace()
-            || self.space_category.is_some_and(|space| {
-                dictionary
-                    .character_definition
-                    .lookup_categories(c)
-                    .contains(&space)
-            })
+    /// The category set of `c` (bit i = category i), with [`SPACE_BIT`]
+    /// set for whitespace, from one category lookup.
+    fn char_class(&self, dictionary: &Dictionary, c: char) -> u64 {
+        let categories = dictionary.character_definition.lookup_categories(c);
+        let bits = categories
+            .iter()
+            .filter(|id| id.0 < 63)
+            .fold(0u64, |bits, id| bits | (1 << id.0));
+        let space = c.is_whitespace()
+            || self
+                .space_category
+                .is_some_and(|space| categories.contains(&space));
+        if space { bits | SPACE_BIT } else { bits }
     }
 
     /// Analyses one line (no `\n` inside), appending the best path to `out`
@@ -406,25 +463,14 @@ impl Lattice {
         // SPACE_BIT marking whitespace.
         let definitions = &dictionary.character_definition;
         categories.clear();
-        categories.extend(chars.iter().map(|&c| {
-            let bits = definitions
-                .lookup_categories(c)
-                .iter()
-                .filter(|id| id.0 < 63)
-                .fold(0u64, |bits, id| bits | (1 << id.0));
-            if self.is_space(dictionary, c) {
-                bits | SPACE_BIT
-            } else {
-                bits
-            }
-        }));
+        categories.extend(chars.iter().map(|&c| self.char_class(dictionary, c)));
         let categories = &*categories;
         let is_space = |i: usize| categories[i] & SPACE_BIT != 0;
         let matrix = &dictionary.connection_cost_matrix;
-        search.reset(n);
+        search.reset(n, matrix);
 
         for position in 0..n {
-            if search.ends[position].is_empty() {
+            if search.ending[position] == NONE {
                 continue;
             }
             let mut begin = position;
@@ -536,26 +582,14 @@ impl Lattice {
         }
 
         // EOS: connect from the last position any node ends at.
-        let Search { nodes, ends, .. } = &*search;
         let mut tail = n;
         while tail > 0 && categories[tail - 1] & SPACE_BIT != 0 {
             tail -= 1;
         }
-        let row = matrix.row(0);
-        let mut best = i32::MAX;
-        let mut previous = u32::MAX;
-        for &index in &ends[tail] {
-            let left = &nodes[index as usize];
-            let total = left
-                .best
-                .saturating_add(i32::from(row[left.right_id as usize]));
-            if total < best {
-                best = total;
-                previous = index;
-            }
-        }
+        let nodes = &search.nodes;
+        let mut previous = search.best_last(matrix, tail).unwrap_or(NONE);
         let first_new = out.len();
-        while previous != u32::MAX && previous != 0 {
+        while previous != NONE && previous != 0 {
             let node = &nodes[previous as usize];
             out.push(PathWord {
                 start: from + node.start as usize,
