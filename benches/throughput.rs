@@ -22,18 +22,26 @@ fn thread_cpu_time() -> Duration {
 }
 
 /// Runs `work` over `texts` repeatedly for at least `minimum` of CPU time and
-/// returns MB/s per core.
+/// returns MB/s per core: the best of five such trials, since on a shared
+/// machine other tenants can only slow a trial down (through the caches they
+/// share), never speed it up.
 fn throughput(texts: &[String], minimum: Duration, mut work: impl FnMut(&str)) -> f64 {
     let bytes: usize = texts.iter().map(String::len).sum();
-    let started = thread_cpu_time();
-    let mut rounds = 0usize;
-    while rounds == 0 || thread_cpu_time() - started < minimum {
-        for text in texts {
-            work(text);
+    let trial = minimum / 5;
+    let mut best = 0.0f64;
+    for _ in 0..5 {
+        let started = thread_cpu_time();
+        let mut rounds = 0usize;
+        while rounds == 0 || thread_cpu_time() - started < trial {
+            for text in texts {
+                work(text);
+            }
+            rounds += 1;
         }
-        rounds += 1;
+        let speed = (bytes * rounds) as f64 / (thread_cpu_time() - started).as_secs_f64() / 1e6;
+        best = best.max(speed);
     }
-    (bytes * rounds) as f64 / (thread_cpu_time() - started).as_secs_f64() / 1e6
+    best
 }
 
 fn read_texts(paths: &[PathBuf]) -> Vec<String> {
@@ -141,7 +149,7 @@ fn sentences_document(count: usize) -> String {
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let minimum = Duration::from_secs(2);
+    let minimum = Duration::from_secs(3);
 
     let started = thread_cpu_time();
     let tokenizer = Tokenizer::new(&TokenizerConfig::default()).expect("tokenizer");
