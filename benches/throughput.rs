@@ -91,7 +91,7 @@ fn corpus_texts(shared: &Path) -> Vec<String> {
 /// lines, repeated as needed: one realistic document of about that size.
 fn document_of(texts: &[String], bytes: usize) -> String {
     let mut document = String::new();
-    while document.len() < bytes {
+    while document.len() < bytes && texts.iter().any(|text| !text.is_empty()) {
         for text in texts {
             document.push_str(text);
             document.push_str("\n\n");

@@ -140,7 +140,18 @@ impl Analyzer {
 
     /// Tokenizes and splits `text`.
     pub fn document<'t>(&self, text: &'t str, mode: SentenceMode) -> Result<Document<'t>> {
-        let view = normalize::analysis_view(text);
+        self.document_in_view(text, normalize::analysis_view(text), mode)
+    }
+
+    /// [`Analyzer::document`] for a caller that holds `view`, the
+    /// [`normalize::analysis_view`] of `text` (a section's slice of a long
+    /// text's view).
+    fn document_in_view<'t>(
+        &self,
+        text: &'t str,
+        view: Cow<'t, str>,
+        mode: SentenceMode,
+    ) -> Result<Document<'t>> {
         let morphemes = self.tokenizer.tokenize_view(text, &view)?;
         let sentences = match mode {
             SentenceMode::Split => sentences::split(text, &view, &morphemes),
@@ -170,6 +181,11 @@ impl Analyzer {
 
     fn analyze_whole<'t>(&self, text: &'t str, request: &Request) -> Result<Analysis<'t>> {
         let document = self.document(text, request.sentence_mode)?;
+        Ok(self.analyze_document(document, request))
+    }
+
+    /// Runs the requested stages on an analysed document.
+    fn analyze_document<'t>(&self, document: Document<'t>, request: &Request) -> Analysis<'t> {
         let entities = if request.entities {
             entities::extract(&document, &self.gazetteer)
         } else {
@@ -209,12 +225,12 @@ impl Analyzer {
             None => Vec::new(),
         };
         keywords.truncate(wanted);
-        Ok(Analysis {
+        Analysis {
             document,
             summary,
             keywords,
             entities,
-        })
+        }
     }
 }
 
@@ -228,11 +244,27 @@ impl Analyzer {
             return Ok(scoring::candidate_terms(&document));
         }
         let mut terms = HashSet::default();
-        for range in sections::cut(text, sections::SECTION_BYTES) {
-            let document = self.document(&text[range], SentenceMode::Split)?;
+        self.for_each_section(text, SentenceMode::Split, |document| {
             terms.extend(scoring::candidate_terms(&document));
-        }
+        })?;
         Ok(terms.into_iter().collect())
+    }
+
+    /// Analyses a long `text` section by section (see [`sections`]) into
+    /// documents handed to `each` in order, and returns the text's analysis
+    /// view: computed once for the whole text, each section reads its slice.
+    fn for_each_section<'t>(
+        &self,
+        text: &'t str,
+        mode: SentenceMode,
+        mut each: impl FnMut(Document<'_>),
+    ) -> Result<Cow<'t, str>> {
+        let view = normalize::analysis_view(text);
+        for range in sections::cut(text, sections::SECTION_BYTES) {
+            let section_view = Cow::Borrowed(&view[range.clone()]);
+            each(self.document_in_view(&text[range], section_view, mode)?);
+        }
+        Ok(view)
     }
 
     fn analyze_in_sections<'t>(&self, text: &'t str, request: &Request) -> Result<Analysis<'t>> {
@@ -243,13 +275,10 @@ impl Analyzer {
             keywords: request.keywords.map(|top| (top * 3).max(30)),
             ..request.clone()
         };
-        let mut merger = Merger::new();
-        for range in sections::cut(text, sections::SECTION_BYTES) {
-            let section = &text[range];
-            let weight = section.len() as f64 / text.len() as f64;
-            let analysis = self.analyze_whole(section, &section_request)?;
-            merger.add(analysis, section.chars().count(), weight);
-        }
+        let mut merger = Merger::new(text.len());
+        let view = self.for_each_section(text, request.sentence_mode, |document| {
+            merger.add(self.analyze_document(document, &section_request));
+        })?;
         let summary = match request.summary {
             Some(length) => self.rank_finalists(text, &merger, length, request)?,
             None => Vec::new(),
@@ -259,7 +288,7 @@ impl Analyzer {
         Ok(Analysis {
             document: Document {
                 text,
-                view: normalize::analysis_view(text),
+                view,
                 morphemes: Vec::new(),
                 sentences,
             },

@@ -263,8 +263,9 @@ impl IdfBuilder {
     }
 }
 
-/// Document frequencies of `documents` (for `kosum idf build` and
-/// `--idf corpus`).
+/// Document frequencies of documents already analysed (the CLI learns from
+/// text instead, through [`crate::analysis::Analyzer::idf_terms`], which
+/// reads long documents in sections).
 pub fn build_idf<'d, 't: 'd>(documents: impl IntoIterator<Item = &'d Document<'t>>) -> Idf {
     let mut builder = IdfBuilder::new();
     for document in documents {

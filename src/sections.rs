@@ -20,7 +20,7 @@ use foldhash::HashMap;
 use crate::analysis::{Analysis, SummaryLength};
 use crate::entities::{Entity, EntityType, Mention};
 use crate::keywords::Keyword;
-use crate::sentences::Sentence;
+use crate::sentences::{self, Sentence};
 use crate::summary::SummarySentence;
 
 /// The largest section analysed in one piece, in bytes (about 350,000
@@ -58,7 +58,7 @@ pub fn cut(text: &str, limit: usize) -> Vec<Range<usize>> {
                     if c.is_whitespace() && previous_is_end {
                         found = Some((i, c));
                     }
-                    previous_is_end = matches!(c, '.' | '?' | '!' | '。' | '…' | '"' | '”' | '’');
+                    previous_is_end = sentences::is_sentence_tail(c);
                 }
                 found.map(after)
             })
@@ -99,6 +99,9 @@ fn floor_boundary(text: &str, index: usize) -> usize {
 /// Accumulates the results of consecutive sections of one document.
 #[derive(Debug, Default)]
 pub struct Merger {
+    /// The whole document's length in bytes (keyword scores are weighted by
+    /// each section's share of it).
+    total_bytes: usize,
     /// Bytes and chars of the sections merged so far.
     byte_base: usize,
     char_base: usize,
@@ -113,17 +116,21 @@ pub struct Merger {
 }
 
 impl Merger {
-    pub fn new() -> Self {
-        Self::default()
+    /// A merger for a document of `total_bytes` bytes.
+    pub fn new(total_bytes: usize) -> Self {
+        Self {
+            total_bytes,
+            ..Self::default()
+        }
     }
 
-    /// Adds the analysis of the next section, `section_chars` chars and
-    /// `analysis.document.text.len()` bytes long; `weight` is its share of
-    /// the whole text (keyword scores are weighted by it).
-    pub fn add(&mut self, analysis: Analysis<'_>, section_chars: usize, weight: f64) {
+    /// Adds the analysis of the next section.
+    pub fn add(&mut self, analysis: Analysis<'_>) {
         let (byte_base, char_base) = (self.byte_base, self.char_base);
         let sentence_base = self.sentences.len();
         let section_bytes = analysis.document.text.len();
+        let section_chars = analysis.document.text.chars().count();
+        let weight = section_bytes as f64 / self.total_bytes.max(1) as f64;
         self.sentences
             .extend(analysis.document.sentences.into_iter().map(|s| Sentence {
                 index: s.index + sentence_base,
@@ -331,11 +338,9 @@ mod tests {
         let whole = format!("{first}{second}");
         let chars: Vec<char> = whole.chars().collect();
         let slice = |start: usize, end: usize| chars[start..end].iter().collect::<String>();
-        let mut merger = Merger::new();
+        let mut merger = Merger::new(whole.len());
         for part in [first, second] {
-            let analysis = analyzer.analyze(part, &Request::default()).unwrap();
-            let weight = part.len() as f64 / whole.len() as f64;
-            merger.add(analysis, part.chars().count(), weight);
+            merger.add(analyzer.analyze(part, &Request::default()).unwrap());
         }
         assert_eq!(merger.sentences().len(), 4);
         for (index, sentence) in merger.sentences().iter().enumerate() {

@@ -177,6 +177,12 @@ fn is_terminal_punctuation(c: char) -> bool {
     )
 }
 
+/// Sentence-final punctuation or a closing bracket or quote: a char that
+/// can end a sentence's written form (used to cut long texts into sections).
+pub(crate) fn is_sentence_tail(c: char) -> bool {
+    is_terminal_punctuation(c) || is_closing(c)
+}
+
 /// A char that can trail a sentence without being part of its last word.
 fn is_decoration(c: char) -> bool {
     is_terminal_punctuation(c) || is_emotive(c) || is_pictograph(c) || is_closing(c)
