@@ -35,6 +35,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::addresses;
 use crate::analysis::Document;
 use crate::resources::{Stopwords, is_hangul_syllable};
 use crate::tokenize::{Morpheme, Pos};
@@ -130,16 +131,6 @@ pub struct Candidates {
     pub title: Option<usize>,
 }
 
-/// E-mail addresses, URLs and bare domain names.
-static WEB_ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"(?i)[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+",
-        r"|(?:https?://|www\.)[^\s<>()\[\]]+",
-        r"|(?:[a-z0-9-]+\.)+(?:com|net|org|kr|io|ml|ai|co|me|dev|app|jp|cn|info|biz|edu|gov)(?-u:\b)(?:/[^\s<>()\[\]]*)?",
-    ))
-    .expect("the web address pattern is valid")
-});
-
 /// Section labels in square brackets at the start of a line ("[단독]",
 /// "[IT수다떨기]"): a column or rubric name, not the article's topic.
 static SECTION_LABEL: LazyLock<Regex> = LazyLock::new(|| {
@@ -159,11 +150,11 @@ static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Byte spans of the text that never yield candidates, sorted by start.
 pub fn excluded_spans(text: &str) -> Vec<Range<usize>> {
-    let mut spans: Vec<Range<usize>> = WEB_ADDRESS
-        .find_iter(text)
-        .chain(BYLINE.find_iter(text))
-        .chain(SECTION_LABEL.find_iter(text))
-        .map(|m| m.range())
+    let mut spans: Vec<Range<usize>> = addresses::find(text)
+        .into_iter()
+        .map(|address| address.span)
+        .chain(BYLINE.find_iter(text).map(|m| m.range()))
+        .chain(SECTION_LABEL.find_iter(text).map(|m| m.range()))
         .collect();
     spans.sort_by_key(|span| span.start);
     spans

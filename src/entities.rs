@@ -31,8 +31,7 @@
 use foldhash::{HashMap, HashMapExt, HashSet};
 use std::collections::BTreeMap;
 
-use regex::Regex;
-
+use crate::addresses::{self, Address, AddressKind};
 use crate::analysis::Document;
 use crate::error::{Error, Result};
 use crate::normalize::CharCounter;
@@ -219,8 +218,6 @@ pub struct Gazetteer {
     alias_prefixes: HashSet<String>,
     longest_alias_bytes: usize,
     words: WordClasses,
-    email: Regex,
-    url: Regex,
 }
 
 impl Gazetteer {
@@ -250,22 +247,11 @@ impl Gazetteer {
             })
             .collect();
         let words = WordClasses::from_rows(EntityWords::builtin())?;
-        let regex = |pattern: &str| {
-            Regex::new(pattern).map_err(|err| Error::DataFormat {
-                source_name: "entity patterns".into(),
-                line: 0,
-                message: err.to_string(),
-            })
-        };
         Ok(Self {
             aliases,
             alias_prefixes,
             longest_alias_bytes,
             words,
-            email: regex(
-                r"[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}",
-            )?,
-            url: regex(r#"(?:https?://|www\.)[^\s<>"'\u{3000}]+"#)?,
         })
     }
 
@@ -315,6 +301,7 @@ pub fn extract(document: &Document, gazetteer: &Gazetteer) -> Vec<Entity> {
     let scan = Scan {
         text: document.text,
         morphemes: &document.morphemes,
+        addresses: addresses::find(document.text),
         gazetteer,
         words: &gazetteer.words,
     };
@@ -390,6 +377,8 @@ fn group(text: &str, spans: Vec<Candidate>) -> Vec<Entity> {
 struct Scan<'d> {
     text: &'d str,
     morphemes: &'d [Morpheme],
+    /// The text's web addresses, found once for every pass that reads them.
+    addresses: Vec<Address>,
     gazetteer: &'d Gazetteer,
     words: &'d WordClasses,
 }
@@ -457,30 +446,20 @@ impl<'d> Scan<'d> {
     }
 
     fn addresses(&self, out: &mut Vec<Candidate>) {
-        for found in self.gazetteer.email.find_iter(self.text) {
+        for address in &self.addresses {
+            let kind = match address.kind {
+                AddressKind::Email => EntityType::Email,
+                AddressKind::Url => EntityType::Url,
+                // A bare domain name is usually a company or product name.
+                AddressKind::Domain => continue,
+            };
             out.push(Candidate {
-                byte_start: found.start(),
-                byte_end: found.end(),
-                kind: Some(EntityType::Email),
+                byte_start: address.span.start,
+                byte_end: address.span.end,
+                kind: Some(kind),
                 canonical: None,
                 source: Source::Address,
             });
-        }
-        for found in self.gazetteer.url.find_iter(self.text) {
-            // Sentence punctuation and closing brackets after a URL are not
-            // part of it.
-            let trimmed = found
-                .as_str()
-                .trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ']', '}', '>', '」', '』']);
-            if trimmed.len() > "www.".len() {
-                out.push(Candidate {
-                    byte_start: found.start(),
-                    byte_end: found.start() + trimmed.len(),
-                    kind: Some(EntityType::Url),
-                    canonical: None,
-                    source: Source::Address,
-                });
-            }
         }
     }
 
@@ -1045,15 +1024,18 @@ impl<'d> Scan<'d> {
     /// The writer named right before an e-mail address, as bylines put it
     /// (기자 도안구 eyeball@…): a Korean name of two to four syllables.
     fn bylines(&self, out: &mut Vec<Candidate>) {
-        for found in self.gazetteer.email.find_iter(self.text) {
-            let before = self
-                .morphemes
-                .partition_point(|m| m.byte_end <= found.start());
+        let emails = self
+            .addresses
+            .iter()
+            .filter(|address| address.kind == AddressKind::Email);
+        for email in emails {
+            let start = email.span.start;
+            let before = self.morphemes.partition_point(|m| m.byte_end <= start);
             if before == 0 {
                 continue;
             }
             let last = before - 1;
-            let gap = &self.text[self.morphemes[last].byte_end..found.start()];
+            let gap = &self.text[self.morphemes[last].byte_end..start];
             if gap.is_empty() || !gap.chars().all(char::is_whitespace) {
                 continue;
             }

@@ -7,9 +7,13 @@
 //! → [`sentences`] → [`candidates`] → [`scoring`] → [`keywords`],
 //! [`summary`], [`entities`] → [`output`].
 //!
+//! [`addresses`] finds e-mail addresses and URLs once for the splitter, the
+//! candidates and the entities.
+//!
 //! [`analysis::Analyzer`] runs the whole pipeline once per document; the
 //! `kosum` binary only parses arguments, reads inputs and writes results.
 
+pub mod addresses;
 pub mod analysis;
 pub mod candidates;
 pub mod entities;

@@ -5,10 +5,8 @@
 //! whole input.
 
 use std::ops::Range;
-use std::sync::OnceLock;
 
-use regex::Regex;
-
+use crate::addresses;
 use crate::normalize::CharCounter;
 use crate::resources::{Abbreviations, is_hangul_syllable};
 use crate::tokenize::{Morpheme, Pos};
@@ -188,20 +186,6 @@ fn is_decoration(c: char) -> bool {
     is_terminal_punctuation(c) || is_emotive(c) || is_pictograph(c) || is_closing(c)
 }
 
-/// URLs and e-mail addresses, inside which no sentence ends.
-fn link_pattern() -> &'static Regex {
-    static PATTERN: OnceLock<Regex> = OnceLock::new();
-    PATTERN.get_or_init(|| {
-        Regex::new(
-            // ASCII word boundaries and address chars: a Korean word glued
-            // to an address is not part of it, and the pattern stays within
-            // what the regex crate's fast DFA runs on Korean text.
-            r"(?i)(?:(?-u:\b)(?:https?|ftp)://|(?-u:\b)www\.)[^\s<>\x22'“”‘’()\[\]]+|[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+",
-        )
-        .expect("the link pattern is valid")
-    })
-}
-
 /// What trails the last word of a candidate sentence: the punctuation and
 /// decoration after its last real word, and where that word ends.
 #[derive(Debug, Default)]
@@ -260,9 +244,10 @@ impl<'a> Splitter<'a> {
             pairs.iter().map(|&(close, open)| (open, close)).collect();
         by_opener.sort_unstable();
         let closers = pairs.iter().map(|&(close, _)| close).collect();
-        let links = link_pattern()
-            .find_iter(view)
-            .map(|found| found.range())
+        // No sentence ends inside a URL or an e-mail address.
+        let links = addresses::find(view)
+            .into_iter()
+            .map(|address| address.span)
             .collect();
         Self {
             view,
