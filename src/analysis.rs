@@ -3,6 +3,7 @@
 //! a [`Document`] (morphemes and sentences), which the keyword, summary and
 //! entity stages read.
 
+use crate::addresses::{self, Address};
 use crate::entities::{self, Entity, Gazetteer};
 use std::borrow::Cow;
 
@@ -110,6 +111,9 @@ pub struct Document<'t> {
     /// [`normalize::analysis_view`] of `text`, computed once for all stages
     /// (same byte layout as `text`).
     pub view: Cow<'t, str>,
+    /// The web addresses of the text (in the view), found once for the
+    /// splitter, the keyword candidates and the entities.
+    pub addresses: Vec<Address>,
     /// Empty for a text analysed in sections (see [`Analyzer::analyze`]).
     pub morphemes: Vec<Morpheme>,
     pub sentences: Vec<Sentence>,
@@ -153,13 +157,15 @@ impl Analyzer {
         mode: SentenceMode,
     ) -> Result<Document<'t>> {
         let morphemes = self.tokenizer.tokenize_view(text, &view)?;
+        let addresses = addresses::find(&view);
         let sentences = match mode {
-            SentenceMode::Split => sentences::split(text, &view, &morphemes),
+            SentenceMode::Split => sentences::split(text, &view, &morphemes, &addresses),
             SentenceMode::PerLine => sentences::from_lines(text, &view, &morphemes),
         };
         Ok(Document {
             text,
             view,
+            addresses,
             morphemes,
             sentences,
         })
@@ -284,11 +290,12 @@ impl Analyzer {
             None => Vec::new(),
         };
         let keywords = merger.keywords(request.keywords.unwrap_or(0));
-        let (sentences, entities) = merger.finish();
+        let (sentences, addresses, entities) = merger.finish();
         Ok(Analysis {
             document: Document {
                 text,
                 view,
+                addresses,
                 morphemes: Vec::new(),
                 sentences,
             },

@@ -35,7 +35,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::addresses;
+use crate::addresses::Address;
 use crate::analysis::Document;
 use crate::resources::{Stopwords, is_hangul_syllable};
 use crate::tokenize::{Morpheme, Pos};
@@ -149,10 +149,10 @@ static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Byte spans of the text that never yield candidates, sorted by start.
-pub fn excluded_spans(text: &str) -> Vec<Range<usize>> {
-    let mut spans: Vec<Range<usize>> = addresses::find(text)
-        .into_iter()
-        .map(|address| address.span)
+pub fn excluded_spans(text: &str, addresses: &[Address]) -> Vec<Range<usize>> {
+    let mut spans: Vec<Range<usize>> = addresses
+        .iter()
+        .map(|address| address.span.clone())
         .chain(BYLINE.find_iter(text).map(|m| m.range()))
         .chain(SECTION_LABEL.find_iter(text).map(|m| m.range()))
         .collect();
@@ -247,7 +247,7 @@ impl<'a> Collector<'a> {
     pub fn collect(&self, document: &Document<'_>) -> Candidates {
         let text = document.text;
         let view: &str = &document.view;
-        let excluded = excluded_spans(view);
+        let excluded = excluded_spans(view, &document.addresses);
         let mut state = State {
             text,
             stopwords: self.stopwords,
@@ -669,7 +669,7 @@ mod tests {
     #[test]
     fn excluded_spans_are_sorted_byte_ranges() {
         let text = "메일 a.b@c.co.kr 과 www.naver.com 그리고 (서울=연합뉴스) 홍길동 기자 =";
-        let spans = excluded_spans(text);
+        let spans = excluded_spans(text, &crate::addresses::find(text));
         let found: Vec<&str> = spans.iter().map(|s| &text[s.clone()]).collect();
         assert!(found.contains(&"a.b@c.co.kr"), "{found:?}");
         assert!(found.contains(&"www.naver.com"), "{found:?}");

@@ -31,7 +31,7 @@
 use foldhash::{HashMap, HashMapExt, HashSet};
 use std::collections::BTreeMap;
 
-use crate::addresses::{self, Address, AddressKind};
+use crate::addresses::{Address, AddressKind};
 use crate::analysis::Document;
 use crate::error::{Error, Result};
 use crate::normalize::CharCounter;
@@ -301,7 +301,7 @@ pub fn extract(document: &Document, gazetteer: &Gazetteer) -> Vec<Entity> {
     let scan = Scan {
         text: document.text,
         morphemes: &document.morphemes,
-        addresses: addresses::find(document.text),
+        addresses: &document.addresses,
         gazetteer,
         words: &gazetteer.words,
     };
@@ -378,7 +378,7 @@ struct Scan<'d> {
     text: &'d str,
     morphemes: &'d [Morpheme],
     /// The text's web addresses, found once for every pass that reads them.
-    addresses: Vec<Address>,
+    addresses: &'d [Address],
     gazetteer: &'d Gazetteer,
     words: &'d WordClasses,
 }
@@ -446,7 +446,7 @@ impl<'d> Scan<'d> {
     }
 
     fn addresses(&self, out: &mut Vec<Candidate>) {
-        for address in &self.addresses {
+        for address in self.addresses {
             let kind = match address.kind {
                 AddressKind::Email => EntityType::Email,
                 AddressKind::Url => EntityType::Url,

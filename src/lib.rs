@@ -7,8 +7,9 @@
 //! → [`sentences`] → [`candidates`] → [`scoring`] → [`keywords`],
 //! [`summary`], [`entities`] → [`output`].
 //!
-//! [`addresses`] finds e-mail addresses and URLs once for the splitter, the
-//! candidates and the entities.
+//! [`addresses`] finds e-mail addresses and URLs once per document
+//! ([`analysis::Document::addresses`]) for the splitter, the candidates and
+//! the entities.
 //!
 //! [`analysis::Analyzer`] runs the whole pipeline once per document; the
 //! `kosum` binary only parses arguments, reads inputs and writes results.

@@ -829,6 +829,7 @@ mod tests {
             document: Document {
                 text: TEXT,
                 view: TEXT.into(),
+                addresses: Vec::new(),
                 morphemes: Vec::new(),
                 sentences: vec![sentence(0, 0, 7), sentence(1, 8, 22)],
             },

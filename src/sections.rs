@@ -17,6 +17,7 @@ use std::ops::Range;
 
 use foldhash::HashMap;
 
+use crate::addresses::Address;
 use crate::analysis::{Analysis, SummaryLength};
 use crate::entities::{Entity, EntityType, Mention};
 use crate::keywords::Keyword;
@@ -106,6 +107,7 @@ pub struct Merger {
     byte_base: usize,
     char_base: usize,
     sentences: Vec<Sentence>,
+    addresses: Vec<Address>,
     /// Summary candidates: (sentence index in the whole text, section score).
     finalists: Vec<(usize, f64)>,
     /// Keywords by lowercased text, with their weighted score.
@@ -139,6 +141,11 @@ impl Merger {
                 byte_start: s.byte_start + byte_base,
                 byte_end: s.byte_end + byte_base,
                 morphemes: 0..0,
+            }));
+        self.addresses
+            .extend(analysis.document.addresses.into_iter().map(|a| Address {
+                span: a.span.start + byte_base..a.span.end + byte_base,
+                kind: a.kind,
             }));
         self.finalists.extend(
             analysis
@@ -203,9 +210,10 @@ impl Merger {
         keywords
     }
 
-    /// Consumes the merger: (sentences, entities in order of first mention).
-    pub fn finish(self) -> (Vec<Sentence>, Vec<Entity>) {
-        (self.sentences, self.entities)
+    /// Consumes the merger: (sentences, web addresses, entities in order of
+    /// first mention).
+    pub fn finish(self) -> (Vec<Sentence>, Vec<Address>, Vec<Entity>) {
+        (self.sentences, self.addresses, self.entities)
     }
 }
 
@@ -358,7 +366,7 @@ mod tests {
             .unwrap();
         assert_eq!(microsoft.count, 2);
         assert_eq!(slice(microsoft.start, microsoft.end), "마이크로소프트");
-        let (_, entities) = merger.finish();
+        let (_, _, entities) = merger.finish();
         let microsoft = entities
             .iter()
             .find(|e| e.canonical.contains("Microsoft") || e.text == "마이크로소프트")

@@ -6,7 +6,7 @@
 
 use std::ops::Range;
 
-use crate::addresses;
+use crate::addresses::Address;
 use crate::normalize::CharCounter;
 use crate::resources::{Abbreviations, is_hangul_syllable};
 use crate::tokenize::{Morpheme, Pos};
@@ -35,8 +35,13 @@ impl Sentence {
 /// Splits `text` (analysed into `morphemes`, which must come from the same
 /// text, in order; `view` is its [`crate::normalize::analysis_view`]) into
 /// sentences.
-pub fn split(text: &str, view: &str, morphemes: &[Morpheme]) -> Vec<Sentence> {
-    let ends = Splitter::new(view, morphemes).ends();
+pub fn split(
+    text: &str,
+    view: &str,
+    morphemes: &[Morpheme],
+    addresses: &[Address],
+) -> Vec<Sentence> {
+    let ends = Splitter::new(view, morphemes, addresses).ends();
     spans_from_ends(text, view, morphemes, &ends)
 }
 
@@ -238,16 +243,16 @@ struct Splitter<'a> {
 }
 
 impl<'a> Splitter<'a> {
-    fn new(view: &'a str, morphemes: &'a [Morpheme]) -> Self {
+    fn new(view: &'a str, morphemes: &'a [Morpheme], addresses: &[Address]) -> Self {
         let pairs = match_brackets(view);
         let mut by_opener: Vec<(usize, usize)> =
             pairs.iter().map(|&(close, open)| (open, close)).collect();
         by_opener.sort_unstable();
         let closers = pairs.iter().map(|&(close, _)| close).collect();
         // No sentence ends inside a URL or an e-mail address.
-        let links = addresses::find(view)
-            .into_iter()
-            .map(|address| address.span)
+        let links = addresses
+            .iter()
+            .map(|address| address.span.clone())
             .collect();
         Self {
             view,
