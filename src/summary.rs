@@ -30,10 +30,13 @@
 //!    whose score, less its overlap with what is already chosen, is highest,
 //!    so the summary does not say the same thing twice.
 
+use std::borrow::Cow;
+
 use foldhash::{HashMap, HashMapExt};
 
 use crate::analysis::{Document, SummaryLength};
 use crate::keywords::Keyword;
+use crate::resources::is_hangul_syllable;
 use crate::scoring::{Graph, Idf, pagerank};
 use crate::tokenize::{Morpheme, Pos};
 
@@ -272,7 +275,9 @@ fn news_priors(
             if profile.content {
                 content_position += 1;
             }
-            let coverage = if keyword_total > 0.0 {
+            // Skipped when it cannot count (the default weight is 0): it
+            // searches every sentence for every keyword.
+            let coverage = if keyword_weight != 0.0 && keyword_total > 0.0 {
                 let text = sentence.text(document.text);
                 keywords
                     .iter()
@@ -405,40 +410,41 @@ struct Profiles {
 
 impl Profiles {
     fn build(document: &Document, idf: &Idf) -> Profiles {
-        let mut ids: HashMap<String, u32> = HashMap::new();
+        // Keys borrow the document's text unless lower-casing changes them.
+        let mut ids: HashMap<Cow<'_, str>, u32> = HashMap::new();
         let mut weights: Vec<f64> = Vec::new();
-        let mut key = String::new();
+        let mut ids_in_sentence: Vec<u32> = Vec::new();
         let mut sentences = Vec::with_capacity(document.sentences.len());
         for sentence in &document.sentences {
             let morphemes = document
                 .morphemes
                 .get(sentence.morphemes.clone())
                 .unwrap_or(&[]);
-            let mut counts: Vec<(u32, f64)> = Vec::new();
+            ids_in_sentence.clear();
             let mut i = 0;
             while i < morphemes.len() {
-                let (consumed, is_term) = term_at(document.text, morphemes, i, &mut key);
+                let (consumed, term) = term_at(document.text, morphemes, i);
                 i += consumed;
-                if !is_term {
+                let Some(key) = term else {
                     continue;
-                }
-                let id = match ids.get(key.as_str()) {
+                };
+                let id = match ids.get(key.as_ref()) {
                     Some(&id) => id,
                     None => {
                         let id = weights.len() as u32;
                         weights.push(idf.weight(&key).max(0.0));
-                        ids.insert(key.clone(), id);
+                        ids.insert(key, id);
                         id
                     }
                 };
-                counts.push((id, 1.0));
+                ids_in_sentence.push(id);
             }
-            counts.sort_unstable_by_key(|&(id, _)| id);
-            let mut terms: Vec<(u32, f64)> = Vec::with_capacity(counts.len());
-            for (id, count) in counts {
+            ids_in_sentence.sort_unstable();
+            let mut terms: Vec<(u32, f64)> = Vec::with_capacity(ids_in_sentence.len());
+            for &id in &ids_in_sentence {
                 match terms.last_mut() {
-                    Some((last, total)) if *last == id => *total += count,
-                    _ => terms.push((id, count)),
+                    Some((last, total)) if *last == id => *total += 1.0,
+                    _ => terms.push((id, 1.0)),
                 }
             }
             let length: f64 = terms.iter().map(|&(_, c)| c).sum();
@@ -504,15 +510,29 @@ impl Profiles {
     /// weights; LexRank: unit edges where the cosine passes the threshold).
     fn graph(&self, method: SummaryMethod) -> Graph {
         let n = self.sentences.len();
-        let mut postings: Vec<Vec<(u32, f64)>> = vec![Vec::new(); self.idf.len()];
-        for (s, profile) in self.sentences.iter().enumerate() {
-            if !profile.content {
-                continue;
-            }
-            for &(term, count) in &profile.terms {
-                postings[term as usize].push((s as u32, count));
+        // Postings of all terms in one buffer: term t's (sentence, count)
+        // pairs, in sentence order, are at posting_starts[t]..[t + 1].
+        let content = || self.sentences.iter().enumerate().filter(|(_, p)| p.content);
+        let mut posting_starts = vec![0usize; self.idf.len() + 1];
+        for (_, profile) in content() {
+            for &(term, _) in &profile.terms {
+                posting_starts[term as usize + 1] += 1;
             }
         }
+        for t in 1..posting_starts.len() {
+            posting_starts[t] += posting_starts[t - 1];
+        }
+        let mut filled = posting_starts.clone();
+        let mut posting_pairs = vec![(0u32, 0.0f64); posting_starts[self.idf.len()]];
+        for (s, profile) in content() {
+            for &(term, count) in &profile.terms {
+                posting_pairs[filled[term as usize]] = (s as u32, count);
+                filled[term as usize] += 1;
+            }
+        }
+        let posting_of = |term: u32| {
+            &posting_pairs[posting_starts[term as usize]..posting_starts[term as usize + 1]]
+        };
         let mut accumulator = vec![0.0f64; n];
         let mut touched: Vec<u32> = Vec::new();
         let mut edges: Vec<(u32, u32, f64)> = Vec::new();
@@ -522,14 +542,14 @@ impl Profiles {
                 continue;
             }
             for &(term, count) in &profile.terms {
-                let posting = &postings[term as usize];
+                let posting = posting_of(term);
                 let window = if posting.len() > POSTING_WINDOW {
                     let at = posting.partition_point(|&(o, _)| (o as usize) < s);
                     let from = at.saturating_sub(POSTING_WINDOW / 2);
                     let to = (from + POSTING_WINDOW + 1).min(posting.len());
                     &posting[to.saturating_sub(POSTING_WINDOW + 1)..to]
                 } else {
-                    &posting[..]
+                    posting
                 };
                 let w = self.idf[term as usize];
                 for &(other, other_count) in window {
@@ -616,37 +636,51 @@ impl Profiles {
     }
 }
 
-/// Reads the term starting at `morphemes[i]` into `key` (lower case).
-/// Returns how many morphemes were consumed and whether they form a content
-/// term: a noun or root, or a run of glued Latin letters and digits that
-/// contains a letter.
-fn term_at(text: &str, morphemes: &[Morpheme], i: usize, key: &mut String) -> (usize, bool) {
-    key.clear();
+/// The term starting at `morphemes[i]` (lower case), and how many morphemes
+/// it takes. A content term is a noun or root, or a run of glued Latin
+/// letters and digits that contains a letter; anything else consumes one
+/// morpheme and gives no term.
+fn term_at<'t>(text: &'t str, morphemes: &[Morpheme], i: usize) -> (usize, Option<Cow<'t, str>>) {
     let m = &morphemes[i];
     match m.pos {
-        Pos::NNG | Pos::NNP | Pos::XR => {
-            push_lower(key, m.surface(text));
-            (1, true)
-        }
+        Pos::NNG | Pos::NNP | Pos::XR => (1, Some(lower(m.surface(text)))),
         Pos::SL | Pos::SN => {
-            let mut end = i;
-            let mut has_letter = false;
+            let mut end = i + 1;
+            let mut has_letter = m.pos == Pos::SL;
             while end < morphemes.len()
                 && matches!(morphemes[end].pos, Pos::SL | Pos::SN)
-                && (end == i || morphemes[end].byte_start == morphemes[end - 1].byte_end)
+                && morphemes[end].byte_start == morphemes[end - 1].byte_end
             {
                 has_letter |= morphemes[end].pos == Pos::SL;
-                push_lower(key, morphemes[end].surface(text));
                 end += 1;
             }
-            (end - i, has_letter)
+            // Glued morphemes are one contiguous stretch of the text.
+            let run = &text[m.byte_start..morphemes[end - 1].byte_end];
+            (end - i, has_letter.then(|| lower(run)))
         }
-        _ => (1, false),
+        _ => (1, None),
     }
 }
 
-fn push_lower(key: &mut String, surface: &str) {
-    key.extend(surface.chars().flat_map(char::to_lowercase));
+/// `surface` lower-cased char by char, borrowed when that changes nothing.
+fn lower(surface: &str) -> Cow<'_, str> {
+    let changes = |c: char| {
+        if is_hangul_syllable(c) {
+            return false;
+        }
+        let mut lower = c.to_lowercase();
+        lower.next() != Some(c) || lower.next().is_some()
+    };
+    let unchanged = if surface.is_ascii() {
+        !surface.bytes().any(|b| b.is_ascii_uppercase())
+    } else {
+        !surface.chars().any(changes)
+    };
+    if unchanged {
+        Cow::Borrowed(surface)
+    } else {
+        Cow::Owned(surface.chars().flat_map(char::to_lowercase).collect())
+    }
 }
 
 /// Whether a line states something: it ends in a predicate (a final,
