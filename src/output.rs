@@ -304,13 +304,17 @@ pub fn write_report(
     style: Style,
 ) -> io::Result<()> {
     match format {
+        // Serialized into a buffer of its own first: serde_json writes many
+        // small pieces, and each would be a dynamic call on `out`.
         Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, report)?;
-            out.write_all(b"\n")
+            let mut json = serde_json::to_vec_pretty(report)?;
+            json.push(b'\n');
+            out.write_all(&json)
         }
         Format::Jsonl => {
-            serde_json::to_writer(&mut *out, report)?;
-            out.write_all(b"\n")
+            let mut json = serde_json::to_vec(report)?;
+            json.push(b'\n');
+            out.write_all(&json)
         }
         Format::Text => write_text(out, report, style),
         Format::Tsv => write_tsv(out, report),
@@ -576,13 +580,17 @@ pub fn write_tokens(
     style: Style,
 ) -> io::Result<()> {
     match format {
+        // Serialized into a buffer of its own first: serde_json writes many
+        // small pieces, and each would be a dynamic call on `out`.
         Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, report)?;
-            out.write_all(b"\n")
+            let mut json = serde_json::to_vec_pretty(report)?;
+            json.push(b'\n');
+            out.write_all(&json)
         }
         Format::Jsonl => {
-            serde_json::to_writer(&mut *out, report)?;
-            out.write_all(b"\n")
+            let mut json = serde_json::to_vec(report)?;
+            json.push(b'\n');
+            out.write_all(&json)
         }
         Format::Text => {
             if style.heading {
