@@ -6,6 +6,7 @@
 //! add rows of the same formats at run time (`--user-dict`).
 
 use foldhash::{HashMap, HashMapExt, HashSet};
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use crate::entities::EntityType;
@@ -237,12 +238,14 @@ impl Abbreviations {
 /// billion words) from general Korean text, for inverse document frequency.
 #[derive(Debug, Clone, Default)]
 pub struct Background {
-    zipf: HashMap<String, f32>,
+    /// Keys borrow the (embedded) table unless lower-casing changes them,
+    /// which keeps start-up from allocating one string per row.
+    zipf: HashMap<Cow<'static, str>, f32>,
 }
 
 impl Background {
     /// Parses `word<TAB>zipf` lines.
-    pub fn parse(source_name: &str, text: &str) -> Result<Self> {
+    pub fn parse(source_name: &str, text: &'static str) -> Result<Self> {
         let mut zipf = HashMap::with_capacity(text.len() / 16);
         for (number, line) in data_lines(text) {
             let parsed = line
@@ -257,10 +260,13 @@ impl Background {
             };
             // Most rows are Hangul, which has no case: skip the char-by-char
             // lowercasing for them.
-            let key = if word.chars().any(char::is_uppercase) {
-                word.to_lowercase()
+            let key = if word
+                .chars()
+                .any(|c| !is_hangul_syllable(c) && c.is_uppercase())
+            {
+                Cow::Owned(word.to_lowercase())
             } else {
-                word.to_string()
+                Cow::Borrowed(word)
             };
             zipf.entry(key).or_insert(value);
         }
