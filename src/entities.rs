@@ -125,63 +125,101 @@ struct Alias {
     canonical: String,
 }
 
+/// A word class of `dict/entity-words.tsv` (the `org-suffix` and `not-org`
+/// endings aside), or the start of a word of a class that is looked up over
+/// several morphemes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum WordClass {
+    Title,
+    Surname,
+    OrgNoun,
+    OrgContext,
+    Place,
+    PlaceSuffix,
+    Currency,
+    Percent,
+    Counter,
+    Duration,
+    Clock,
+    DateWord,
+    DatePrefix,
+    Daypart,
+    NativeNumber,
+    Multiplier,
+    /// The start of a date word, which may be two morphemes (다음 + 날).
+    DateWordStart,
+    /// The start of a date prefix, which may be a word of several morphemes.
+    DatePrefixStart,
+}
+
+/// A set of word classes, so that one lookup tells all a word's classes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Classes(u32);
+
+impl Classes {
+    fn with(self, class: WordClass) -> Self {
+        Self(self.0 | 1 << class as u32)
+    }
+
+    fn has(self, class: WordClass) -> bool {
+        self.0 & 1 << class as u32 != 0
+    }
+}
+
+/// What an alias key, or the start of one, leads to.
+#[derive(Debug, Clone, Default)]
+struct AliasKey {
+    /// The alias the key spells, if it spells a whole one.
+    alias: Option<Alias>,
+    /// A longer alias starts with the key, so a scan that has read it goes
+    /// on to the next morpheme.
+    opens_longer: bool,
+}
+
 /// Word classes of `dict/entity-words.tsv`.
 #[derive(Debug, Clone, Default)]
 struct WordClasses {
-    titles: HashSet<String>,
-    surnames: HashSet<String>,
-    org_nouns: HashSet<String>,
+    /// The classes of each listed word, and the starts of date words and
+    /// date prefixes, so that most morphemes are ruled out without
+    /// assembling the text of the morphemes after them.
+    classes: HashMap<String, Classes>,
     /// Longest first, so that 대학교 is tried before 교.
     org_suffixes: Vec<String>,
     /// The last characters of the organization suffixes, to skip most
     /// words without trying each suffix.
     org_suffix_ends: HashSet<char>,
     not_org_endings: Vec<String>,
-    org_context: HashSet<String>,
-    places: HashSet<String>,
-    place_suffixes: HashSet<String>,
-    currencies: HashSet<String>,
-    percents: HashSet<String>,
-    counters: HashSet<String>,
-    durations: HashSet<String>,
-    clocks: HashSet<String>,
-    date_words: HashSet<String>,
-    date_prefixes: HashSet<String>,
-    dayparts: HashSet<String>,
-    native_numbers: HashSet<String>,
-    multipliers: HashSet<String>,
 }
 
 impl WordClasses {
     fn from_rows(words: &EntityWords) -> Result<Self> {
         let mut classes = WordClasses::default();
         for (number, (word, class)) in words.iter().enumerate() {
-            let word = word.to_string();
-            let set = match class {
-                "title" => &mut classes.titles,
-                "surname" => &mut classes.surnames,
-                "org-noun" => &mut classes.org_nouns,
+            let (class, start) = match class {
+                "title" => (WordClass::Title, None),
+                "surname" => (WordClass::Surname, None),
+                "org-noun" => (WordClass::OrgNoun, None),
                 "org-suffix" => {
-                    classes.org_suffixes.push(word);
+                    classes.org_suffixes.push(word.to_string());
                     continue;
                 }
                 "not-org" => {
-                    classes.not_org_endings.push(word);
+                    classes.not_org_endings.push(word.to_string());
                     continue;
                 }
-                "org-context" => &mut classes.org_context,
-                "place" => &mut classes.places,
-                "place-suffix" => &mut classes.place_suffixes,
-                "currency" => &mut classes.currencies,
-                "percent" => &mut classes.percents,
-                "counter" => &mut classes.counters,
-                "duration" => &mut classes.durations,
-                "clock" => &mut classes.clocks,
-                "date-word" => &mut classes.date_words,
-                "date-prefix" => &mut classes.date_prefixes,
-                "daypart" => &mut classes.dayparts,
-                "native-number" => &mut classes.native_numbers,
-                "multiplier" => &mut classes.multipliers,
+                "org-context" => (WordClass::OrgContext, None),
+                "place" => (WordClass::Place, None),
+                "place-suffix" => (WordClass::PlaceSuffix, None),
+                "currency" => (WordClass::Currency, None),
+                "percent" => (WordClass::Percent, None),
+                "counter" => (WordClass::Counter, None),
+                "duration" => (WordClass::Duration, None),
+                "clock" => (WordClass::Clock, None),
+                "date-word" => (WordClass::DateWord, Some(WordClass::DateWordStart)),
+                "date-prefix" => (WordClass::DatePrefix, Some(WordClass::DatePrefixStart)),
+                "daypart" => (WordClass::Daypart, None),
+                "native-number" => (WordClass::NativeNumber, None),
+                "multiplier" => (WordClass::Multiplier, None),
                 other => {
                     return Err(Error::DataFormat {
                         source_name: "dict/entity-words.tsv".into(),
@@ -190,7 +228,12 @@ impl WordClasses {
                     });
                 }
             };
-            set.insert(word);
+            classes.add(word, class);
+            if let Some(start) = start {
+                for (cut, c) in word.char_indices() {
+                    classes.add(&word[..cut + c.len_utf8()], start);
+                }
+            }
         }
         classes
             .org_suffixes
@@ -203,6 +246,16 @@ impl WordClasses {
             .collect();
         Ok(classes)
     }
+
+    fn add(&mut self, word: &str, class: WordClass) {
+        let classes = self.classes.entry(word.to_string()).or_default();
+        *classes = classes.with(class);
+    }
+
+    /// The classes of `word`.
+    fn of(&self, word: &str) -> Classes {
+        self.classes.get(word).copied().unwrap_or_default()
+    }
 }
 
 /// Everything the entity stage loads once: the aliases of the term list, the
@@ -211,11 +264,10 @@ impl WordClasses {
 #[derive(Debug, Clone)]
 pub struct Gazetteer {
     /// Keyed by the alias in lower case, with one space where the alias has
-    /// whitespace.
-    aliases: HashMap<String, Alias>,
-    /// Every proper prefix of an alias key, so that a scan stops as soon as
-    /// no alias can start with what it has read.
-    alias_prefixes: HashSet<String>,
+    /// whitespace, and by every proper prefix of such a key, so that one
+    /// lookup per morpheme read tells both whether an alias ends there and
+    /// whether one can go on.
+    aliases: HashMap<String, AliasKey>,
     longest_alias_bytes: usize,
     words: WordClasses,
 }
@@ -225,38 +277,28 @@ impl Gazetteer {
     /// user rows after it: a later row for the same alias wins) and kosum's
     /// pattern word classes.
     pub fn new(terms: &Terms) -> Result<Self> {
-        let mut aliases = HashMap::new();
+        let mut aliases: HashMap<String, AliasKey> = HashMap::new();
         let mut longest_alias_bytes = 0;
         for term in terms.iter() {
             let key = alias_key(&term.surface);
             longest_alias_bytes = longest_alias_bytes.max(key.len());
-            aliases.insert(
-                key,
-                Alias {
-                    kind: term.entity,
-                    canonical: term.canonical.clone(),
-                },
-            );
+            for (cut, _) in key.char_indices().skip(1) {
+                aliases
+                    .entry(key[..cut].to_string())
+                    .or_default()
+                    .opens_longer = true;
+            }
+            aliases.entry(key).or_default().alias = Some(Alias {
+                kind: term.entity,
+                canonical: term.canonical.clone(),
+            });
         }
-        let alias_prefixes = aliases
-            .keys()
-            .flat_map(|key| {
-                key.char_indices()
-                    .skip(1)
-                    .map(|(cut, _)| key[..cut].to_string())
-            })
-            .collect();
         let words = WordClasses::from_rows(EntityWords::builtin())?;
         Ok(Self {
             aliases,
-            alias_prefixes,
             longest_alias_bytes,
             words,
         })
-    }
-
-    fn alias(&self, key: &str) -> Option<&Alias> {
-        self.aliases.get(key)
     }
 }
 
@@ -267,9 +309,23 @@ fn alias_key(surface: &str) -> String {
         if i > 0 {
             key.push(' ');
         }
-        key.extend(word.chars().flat_map(char::to_lowercase));
+        push_lowercase(&mut key, word);
     }
     key
+}
+
+/// Appends `text` to `key` in lower case.
+fn push_lowercase(key: &mut String, text: &str) {
+    // Most morphemes are Hangul or lower-case Latin, which lower casing
+    // leaves as they are: copy them without the case tables.
+    let unchanged = text
+        .chars()
+        .all(|c| is_hangul_syllable(c) || c.is_ascii() && !c.is_ascii_uppercase());
+    if unchanged {
+        key.push_str(text);
+    } else {
+        key.extend(text.chars().flat_map(char::to_lowercase));
+    }
 }
 
 /// The recognizers in order of trust (earlier wins).
@@ -304,6 +360,7 @@ pub fn extract(document: &Document, gazetteer: &Gazetteer) -> Vec<Entity> {
         addresses: &document.addresses,
         gazetteer,
         words: &gazetteer.words,
+        facts: morpheme_facts(document.text, &document.morphemes, &gazetteer.words),
     };
     let mut candidates = Vec::new();
     scan.addresses(&mut candidates);
@@ -373,6 +430,57 @@ fn group(text: &str, spans: Vec<Candidate>) -> Vec<Entity> {
     entities
 }
 
+/// What lies between a morpheme and the one before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Gap {
+    /// Nothing: the two are parts of one word.
+    None,
+    /// Whitespace within a line.
+    Space,
+    /// Anything else, and the first morpheme's gap.
+    Other,
+}
+
+/// What the recognizers ask of one morpheme, worked out once per document
+/// rather than by each recognizer at each morpheme it passes.
+#[derive(Debug, Clone, Copy)]
+struct MorphemeFacts {
+    gap: Gap,
+    /// The word classes of its surface.
+    classes: Classes,
+    /// Tagged as a number or opening with an ASCII digit.
+    starts_number: bool,
+    /// An analysis of several parts (`VV+EP`), never a word of a class.
+    compound_tag: bool,
+}
+
+fn morpheme_facts(text: &str, morphemes: &[Morpheme], words: &WordClasses) -> Vec<MorphemeFacts> {
+    let mut previous_end = None;
+    morphemes
+        .iter()
+        .map(|m| {
+            let surface = m.surface(text);
+            let gap = match previous_end.map(|end| text.get(end..m.byte_start)) {
+                None => Gap::Other,
+                // Morphemes that share text have nothing between them.
+                Some(None | Some("")) => Gap::None,
+                Some(Some(gap)) if gap.chars().all(char::is_whitespace) && !gap.contains('\n') => {
+                    Gap::Space
+                }
+                Some(Some(_)) => Gap::Other,
+            };
+            previous_end = Some(m.byte_end);
+            MorphemeFacts {
+                gap,
+                classes: words.of(surface),
+                starts_number: m.pos == Pos::SN
+                    || surface.chars().next().is_some_and(|c| c.is_ascii_digit()),
+                compound_tag: m.tag.contains('+'),
+            }
+        })
+        .collect()
+}
+
 /// The recognizers' shared view of one document.
 struct Scan<'d> {
     text: &'d str,
@@ -381,6 +489,8 @@ struct Scan<'d> {
     addresses: &'d [Address],
     gazetteer: &'d Gazetteer,
     words: &'d WordClasses,
+    /// One entry per morpheme.
+    facts: Vec<MorphemeFacts>,
 }
 
 impl<'d> Scan<'d> {
@@ -388,29 +498,19 @@ impl<'d> Scan<'d> {
         self.morphemes[i].surface(self.text)
     }
 
-    /// What lies between morpheme `i - 1` and morpheme `i`.
-    fn gap_before(&self, i: usize) -> &'d str {
-        let start = if i == 0 {
-            0
-        } else {
-            self.morphemes[i - 1].byte_end
-        };
-        self.text
-            .get(start..self.morphemes[i].byte_start)
-            .unwrap_or("")
+    /// The word classes of morpheme `i`.
+    fn classes(&self, i: usize) -> Classes {
+        self.facts[i].classes
     }
 
     /// Morpheme `i` follows morpheme `i - 1` with nothing between them.
     fn joined(&self, i: usize) -> bool {
-        i > 0 && i < self.morphemes.len() && self.gap_before(i).is_empty()
+        self.facts.get(i).is_some_and(|f| f.gap == Gap::None)
     }
 
     /// Morpheme `i` follows morpheme `i - 1` after whitespace only.
     fn spaced(&self, i: usize) -> bool {
-        i > 0 && i < self.morphemes.len() && {
-            let gap = self.gap_before(i);
-            !gap.is_empty() && gap.chars().all(char::is_whitespace) && !gap.contains('\n')
-        }
+        self.facts.get(i).is_some_and(|f| f.gap == Gap::Space)
     }
 
     /// The first morpheme of the word (space-delimited) holding morpheme `i`.
@@ -482,21 +582,20 @@ impl<'d> Scan<'d> {
                         break;
                     }
                 }
-                key.extend(self.surface(j).chars().flat_map(char::to_lowercase));
+                push_lowercase(&mut key, self.surface(j));
                 if key.len() > self.gazetteer.longest_alias_bytes {
                     break;
                 }
-                if let Some(alias) = self.gazetteer.alias(&key) {
+                let Some(found) = self.gazetteer.aliases.get(key.as_str()) else {
+                    break;
+                };
+                if let Some(alias) = &found.alias {
                     best = Some((j, alias));
                 }
-                // The next morpheme is joined with or without a space.
-                let goes_on = self.gazetteer.alias_prefixes.contains(&key) || {
-                    key.push(' ');
-                    let spaced = self.gazetteer.alias_prefixes.contains(&key);
-                    key.pop();
-                    spaced
-                };
-                if !goes_on {
+                // The next morpheme may be joined with or without a space:
+                // a key followed by a space that starts an alias is itself
+                // the start of one.
+                if !found.opens_longer {
                     break;
                 }
             }
@@ -555,14 +654,7 @@ impl<'d> Scan<'d> {
     /// its leading digits, if they are plain digits.
     fn number(&self, i: usize) -> Option<(usize, Option<u64>)> {
         let n = self.morphemes.len();
-        let starts_number = |k: usize| {
-            self.morphemes[k].pos == Pos::SN
-                || self
-                    .surface(k)
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_ascii_digit())
-        };
+        let starts_number = |k: usize| self.facts[k].starts_number;
         if i >= n || !starts_number(i) {
             return None;
         }
@@ -583,7 +675,7 @@ impl<'d> Scan<'d> {
                 && starts_number(end + 1)
             {
                 end += 2;
-            } else if joined && self.words.multipliers.contains(s) {
+            } else if joined && self.classes(end).has(WordClass::Multiplier) {
                 end += 1;
                 // 1억 2000만: a further group after a multiplier.
                 if end < n && self.spaced(end) && starts_number(end) {
@@ -596,11 +688,12 @@ impl<'d> Scan<'d> {
                     }
                     // Taken if it goes on with a multiplier (2000만) or ends
                     // the amount with its unit (8만 8660원).
-                    let goes_on = next < n
-                        && self.joined(next)
-                        && (self.words.multipliers.contains(self.surface(next))
-                            || self.words.currencies.contains(self.surface(next))
-                            || self.words.counters.contains(self.surface(next)));
+                    let goes_on = next < n && self.joined(next) && {
+                        let classes = self.classes(next);
+                        classes.has(WordClass::Multiplier)
+                            || classes.has(WordClass::Currency)
+                            || classes.has(WordClass::Counter)
+                    };
                     if goes_on {
                         end = next;
                     }
@@ -614,10 +707,7 @@ impl<'d> Scan<'d> {
             } else if joined && s == "여" {
                 // 100여명, 1억5천여만원.
                 end += 1;
-                if !(end < n
-                    && self.joined(end)
-                    && self.words.multipliers.contains(self.surface(end)))
-                {
+                if !(end < n && self.joined(end) && self.classes(end).has(WordClass::Multiplier)) {
                     break;
                 }
             } else {
@@ -629,15 +719,13 @@ impl<'d> Scan<'d> {
 
     /// A native numeral (한, 두, 하나) at morpheme `i`, as one morpheme.
     fn native_number(&self, i: usize) -> bool {
-        i < self.morphemes.len() && self.words.native_numbers.contains(self.surface(i))
+        i < self.morphemes.len() && self.classes(i).has(WordClass::NativeNumber)
     }
 
     /// The unit at morpheme `i` right after a number, if it is of `class`:
     /// joined, or after one space for words (1억 달러, 3 명).
-    fn unit_of(&self, i: usize, class: &HashSet<String>) -> bool {
-        i < self.morphemes.len()
-            && (self.joined(i) || self.spaced(i))
-            && class.contains(self.surface(i))
+    fn unit_of(&self, i: usize, class: WordClass) -> bool {
+        i < self.morphemes.len() && (self.joined(i) || self.spaced(i)) && self.classes(i).has(class)
     }
 
     /// `first..end` extended by a joined 간/동안/째/여 (3일간, 5년째).
@@ -694,17 +782,19 @@ impl<'d> Scan<'d> {
     fn date_word(&self, i: usize) -> Option<usize> {
         // 봄 is also 보 + ㅁ (seeing): only a noun names a date.
         let m = &self.morphemes[i];
+        let classes = self.classes(i);
         let noun = m.pos.is_content_noun() || matches!(m.pos, Pos::NNB | Pos::MAG);
-        if noun && !m.tag.contains('+') && self.words.date_words.contains(self.surface(i)) {
+        if noun && !self.facts[i].compound_tag && classes.has(WordClass::DateWord) {
             return Some(i + 1);
         }
         let next = i + 1;
-        let pair = next < self.morphemes.len()
+        let pair = classes.has(WordClass::DateWordStart)
+            && next < self.morphemes.len()
             && self.joined(next)
             && self
                 .words
-                .date_words
-                .contains(&self.text[self.morphemes[i].byte_start..self.morphemes[next].byte_end]);
+                .of(&self.text[m.byte_start..self.morphemes[next].byte_end])
+                .has(WordClass::DateWord);
         pair.then_some(next + 1)
     }
 
@@ -715,7 +805,10 @@ impl<'d> Scan<'d> {
         let mut end;
         if let Some(word_end) = self.date_word(i) {
             end = word_end;
-        } else if self.word_start(i) == i && self.words.date_prefixes.contains(self.word_text(i)) {
+        } else if !self.joined(i)
+            && self.classes(i).has(WordClass::DatePrefixStart)
+            && self.words.of(self.word_text(i)).has(WordClass::DatePrefix)
+        {
             // 지난 27일, 오는 3월, 지난 해, 지난 주.
             let next = self.word_end(i);
             if next >= n || !self.spaced(next) {
@@ -786,9 +879,9 @@ impl<'d> Scan<'d> {
         let n = self.morphemes.len();
         let mut end = i;
         // 낮 is also the stem of 낮다 (low): only a noun names a daypart.
-        let daypart = self.words.dayparts.contains(self.surface(i))
+        let daypart = self.classes(i).has(WordClass::Daypart)
             && self.morphemes[i].pos.is_content_noun()
-            && !self.morphemes[i].tag.contains('+');
+            && !self.facts[i].compound_tag;
         if daypart {
             end = i + 1;
             if end < n && !(self.joined(end) || self.spaced(end)) {
@@ -804,13 +897,13 @@ impl<'d> Scan<'d> {
             else {
                 break;
             };
-            let unit = if number_end < n && self.joined(number_end) {
-                self.surface(number_end)
+            let (unit, unit_classes) = if number_end < n && self.joined(number_end) {
+                (self.surface(number_end), self.classes(number_end))
             } else {
-                ""
+                ("", Classes::default())
             };
             // 한 분 counts a person, not a minute: native numerals take 시/시간 only.
-            let clock = self.words.clocks.contains(unit) && (!native || unit.starts_with('시'));
+            let clock = unit_classes.has(WordClass::Clock) && (!native || unit.starts_with('시'));
             if clock || parts > 0 && unit == "반" {
                 end = self.with_duration_suffix(number_end + 1);
                 parts += 1;
@@ -833,14 +926,12 @@ impl<'d> Scan<'d> {
                 while !alone
                     && end < n
                     && self.joined(end)
-                    && self.words.multipliers.contains(self.surface(end))
+                    && self.classes(end).has(WordClass::Multiplier)
                 {
                     end += 1;
                 }
                 if alone
-                    && !(end < n
-                        && self.joined(end)
-                        && self.words.counters.contains(self.surface(end)))
+                    && !(end < n && self.joined(end) && self.classes(end).has(WordClass::Counter))
                 {
                     return Some((end, EntityType::Quantity));
                 }
@@ -849,19 +940,19 @@ impl<'d> Scan<'d> {
             None => return None,
         };
         let u = number_end;
-        if self.unit_of(u, &self.words.currencies) {
+        if self.unit_of(u, WordClass::Currency) {
             return Some((u + 1, EntityType::Money));
         }
-        if self.unit_of(u, &self.words.percents) {
+        if self.unit_of(u, WordClass::Percent) {
             return Some((u + 1, EntityType::Percent));
         }
-        if self.unit_of(u, &self.words.durations) {
+        if self.unit_of(u, WordClass::Duration) {
             // 3년 5개월: further duration parts.
             let mut end = u + 1;
             let mut parts = 1;
             while end < n && self.spaced(end) {
                 match self.number(end) {
-                    Some((next, _)) if self.unit_of(next, &self.words.durations) => {
+                    Some((next, _)) if self.unit_of(next, WordClass::Duration) => {
                         end = next + 1;
                         parts += 1;
                     }
@@ -880,7 +971,7 @@ impl<'d> Scan<'d> {
             };
             return Some((self.with_duration_suffix(end), kind));
         }
-        if self.unit_of(u, &self.words.counters) {
+        if self.unit_of(u, WordClass::Counter) {
             return Some((self.with_duration_suffix(u + 1), EntityType::Quantity));
         }
         None
@@ -978,14 +1069,16 @@ impl<'d> Scan<'d> {
         {
             return true;
         }
-        let surname = self.words.surnames.contains(span)
+        let is_surname = |word: &str| self.words.of(word).has(WordClass::Surname);
+        let surname = is_surname(span)
             || span
                 .char_indices()
                 .nth(1)
-                .is_some_and(|(cut, _)| self.words.surnames.contains(&span[..cut]))
-            || span.char_indices().nth(2).is_some_and(|(cut, _)| {
-                syllables > 2 && self.words.surnames.contains(&span[..cut])
-            });
+                .is_some_and(|(cut, _)| is_surname(&span[..cut]))
+            || span
+                .char_indices()
+                .nth(2)
+                .is_some_and(|(cut, _)| syllables > 2 && is_surname(&span[..cut]));
         if !surname {
             return false;
         }
@@ -996,9 +1089,8 @@ impl<'d> Scan<'d> {
             && ms[0].pos != Pos::NNP;
         // An unknown name's first syllable may be misread as a particle
         // (도안구 → 도/JX + 안구): it is still the surname.
-        let surname_misread = ms.len() > 1
-            && ms[0].pos.is_particle()
-            && self.words.surnames.contains(ms[0].surface(self.text));
+        let surname_misread =
+            ms.len() > 1 && ms[0].pos.is_particle() && self.classes(first).has(WordClass::Surname);
         let ms = if surname_misread { &ms[1..] } else { ms };
         let all_nominal = ms.iter().all(|m| {
             matches!(
@@ -1045,7 +1137,7 @@ impl<'d> Scan<'d> {
             let surname = name
                 .char_indices()
                 .nth(1)
-                .is_some_and(|(cut, _)| self.words.surnames.contains(&name[..cut]));
+                .is_some_and(|(cut, _)| self.words.of(&name[..cut]).has(WordClass::Surname));
             // A title or other dictionary word (기자 minsu@…) is no name.
             let common_word = first == last
                 && self.morphemes[last].origin == Origin::System
@@ -1091,8 +1183,8 @@ impl<'d> Scan<'d> {
             && chars.next().is_none()
             && self
                 .words
-                .surnames
-                .contains(surname.encode_utf8(&mut [0; 4]) as &str);
+                .of(surname.encode_utf8(&mut [0; 4]))
+                .has(WordClass::Surname);
         anonymised.then(|| Candidate {
             byte_end: self.morphemes[first].byte_start + surname.len_utf8(),
             ..self.candidate(first, first, Some(EntityType::Person), Source::TitledPerson)
@@ -1119,7 +1211,7 @@ impl<'d> Scan<'d> {
     /// 신동빈 롯데그룹 회장.
     fn titled_people(&self, out: &mut Vec<Candidate>) {
         for t in 0..self.morphemes.len() {
-            if !self.words.titles.contains(self.surface(t)) || t == 0 {
+            if !self.classes(t).has(WordClass::Title) || t == 0 {
                 continue;
             }
             let word = self.word_start(t);
@@ -1208,7 +1300,7 @@ impl<'d> Scan<'d> {
                 first += 1;
             }
             let mut run_end = first;
-            while run_end < word_end && !self.morphemes[run_end].tag.contains('+') {
+            while run_end < word_end && !self.facts[run_end].compound_tag {
                 let pos = self.morphemes[run_end].pos;
                 let fused_determiner = pos == Pos::MM
                     && run_end == first
@@ -1233,7 +1325,7 @@ impl<'d> Scan<'d> {
     fn organization_in_run(&self, first: usize, end: usize, out: &mut Vec<Candidate>) {
         let span = &self.text[self.morphemes[first].byte_start..self.morphemes[end - 1].byte_end];
         let syllables = span.chars().count();
-        if end - first == 1 && self.words.org_nouns.contains(span) {
+        if end - first == 1 && self.classes(first).has(WordClass::OrgNoun) {
             out.push(self.with_place_before(first, end - 1));
             return;
         }
@@ -1278,7 +1370,7 @@ impl<'d> Scan<'d> {
         (2..=LONGEST_KOREAN_NAME).contains(&s.chars().count())
             && s.char_indices()
                 .nth(1)
-                .is_some_and(|(cut, _)| self.words.surnames.contains(&s[..cut]))
+                .is_some_and(|(cut, _)| self.words.of(&s[..cut]).has(WordClass::Surname))
     }
 
     /// An organization `first..=last`, with the place named in the word
@@ -1289,7 +1381,7 @@ impl<'d> Scan<'d> {
         if first > 0 && self.spaced(first) {
             let place = self.word_start(first - 1);
             let is_place = (place..first).all(|k| {
-                self.is_place(k) || k > place && self.words.place_suffixes.contains(self.surface(k))
+                self.is_place(k) || k > place && self.classes(k).has(WordClass::PlaceSuffix)
             }) && self.is_place(place);
             if is_place {
                 return self.candidate(place, last, Some(EntityType::Org), Source::Gazetteer);
@@ -1316,7 +1408,7 @@ impl<'d> Scan<'d> {
     fn with_place_suffix(&self, end: usize) -> usize {
         if end < self.morphemes.len()
             && self.joined(end)
-            && self.words.place_suffixes.contains(self.surface(end))
+            && self.classes(end).has(WordClass::PlaceSuffix)
         {
             end + 1
         } else {
@@ -1328,8 +1420,8 @@ impl<'d> Scan<'d> {
         let m = &self.morphemes[i];
         m.pos == Pos::NNP && m.semantic == Some("지명")
             || m.pos.is_content_noun()
-                && !m.tag.contains('+')
-                && self.words.places.contains(m.surface(self.text))
+                && !self.facts[i].compound_tag
+                && self.classes(i).has(WordClass::Place)
     }
 
     // ----- proper-noun classes ----------------------------------------------
@@ -1342,8 +1434,8 @@ impl<'d> Scan<'d> {
         while i < n {
             let m = &self.morphemes[i];
             let listed_place = m.pos.is_content_noun()
-                && !m.tag.contains('+')
-                && self.words.places.contains(self.surface(i));
+                && !self.facts[i].compound_tag
+                && self.classes(i).has(WordClass::Place);
             let kind = match (m.pos, m.semantic) {
                 _ if listed_place => EntityType::Location,
                 (Pos::NNP, Some("인명")) => EntityType::Person,
@@ -1417,7 +1509,7 @@ impl<'d> Scan<'d> {
             let next = i + 1;
             let stands_alone = next >= n
                 || self.joined(next) && (self.morphemes[next].pos.is_particle() || self.morphemes[next].pos.is_symbol())
-                || self.spaced(next) && self.words.org_context.contains(self.surface(next))
+                || self.spaced(next) && self.classes(next).has(WordClass::OrgContext)
                 // A broadcaster or publisher before a quoted title: MBC '무한도전'.
                 || self.spaced(next) && matches!(self.surface(next), "'" | "\"" | "‘" | "“" | "<" | "《" | "「");
             if stands_alone {
@@ -1463,8 +1555,10 @@ mod tests {
     #[test]
     fn builtin_word_classes_load() {
         let words = WordClasses::from_rows(EntityWords::builtin()).unwrap();
-        assert!(words.titles.contains("기자"));
-        assert!(words.currencies.contains("달러"));
+        assert!(words.of("기자").has(WordClass::Title));
+        assert!(words.of("달러").has(WordClass::Currency));
+        assert!(words.of("다음").has(WordClass::DateWordStart));
+        assert!(!words.of("다음").has(WordClass::DateWord));
         assert_eq!(
             words.org_suffixes.first().map(|s| s.chars().count() >= 3),
             Some(true)
