@@ -28,7 +28,7 @@
 //! 마이크로소프트). The word classes the patterns use (titles, surnames,
 //! suffixes, units …) are data in `dict/entity-words.tsv`.
 
-use foldhash::{HashMap, HashMapExt, HashSet};
+use foldhash::{HashMap, HashMapExt};
 use std::collections::BTreeMap;
 
 use crate::addresses::{Address, AddressKind};
@@ -166,45 +166,91 @@ impl Classes {
     }
 }
 
-/// What an alias key, or the start of one, leads to.
+/// What kosum's data says of one string.
 #[derive(Debug, Clone, Default)]
-struct AliasKey {
-    /// The alias the key spells, if it spells a whole one.
+struct Entry {
+    /// Its word classes, as written.
+    classes: Classes,
+    /// The gazetteer alias it spells as an alias key, if it spells a whole
+    /// one.
     alias: Option<Alias>,
-    /// A longer alias starts with the key, so a scan that has read it goes
-    /// on to the next morpheme.
-    opens_longer: bool,
+    /// A longer alias key starts with it, so a scan that has read it goes on
+    /// to the next morpheme.
+    opens_alias: bool,
 }
 
-/// Word classes of `dict/entity-words.tsv`.
+/// Everything kosum's data says of strings, in one table, so that one
+/// lookup per morpheme tells both its word classes and whether an alias
+/// starts with it.
+#[derive(Debug, Clone, Default)]
+struct Lexicon {
+    /// Keyed by the words of the classes as written, and by the alias keys
+    /// and every proper prefix of one.
+    entries: HashMap<String, Entry>,
+}
+
+impl Lexicon {
+    fn get(&self, text: &str) -> Option<&Entry> {
+        self.entries.get(text)
+    }
+
+    /// The classes of `word`.
+    fn classes(&self, word: &str) -> Classes {
+        self.get(word)
+            .map(|entry| entry.classes)
+            .unwrap_or_default()
+    }
+
+    fn add_class(&mut self, word: &str, class: WordClass) {
+        let entry = self.entries.entry(word.to_string()).or_default();
+        entry.classes = entry.classes.with(class);
+    }
+
+    /// Adds an alias under its key; a later alias for the same key wins.
+    fn add_alias(&mut self, key: String, alias: Alias) {
+        for (cut, _) in key.char_indices().skip(1) {
+            self.entries
+                .entry(key[..cut].to_string())
+                .or_default()
+                .opens_alias = true;
+        }
+        self.entries.entry(key).or_default().alias = Some(alias);
+    }
+}
+
+/// The organization endings that end in one character.
+#[derive(Debug, Clone, Default)]
+struct OrgEndings {
+    /// Longest first, so that 대학교 is tried before 교.
+    suffixes: Vec<String>,
+    /// Common nouns that end like organization names (후반부).
+    not_org: Vec<String>,
+}
+
+/// The organization endings of `dict/entity-words.tsv`, matched at the end
+/// of a span; the file's other classes go to the [`Lexicon`].
 #[derive(Debug, Clone, Default)]
 struct WordClasses {
-    /// The classes of each listed word, and the starts of date words and
-    /// date prefixes, so that most morphemes are ruled out without
-    /// assembling the text of the morphemes after them.
-    classes: HashMap<String, Classes>,
-    /// Longest first, so that 대학교 is tried before 교.
-    org_suffixes: Vec<String>,
-    /// The last characters of the organization suffixes, to skip most
-    /// words without trying each suffix.
-    org_suffix_ends: HashSet<char>,
-    not_org_endings: Vec<String>,
+    /// By their last character, so that a word is tried only against the
+    /// endings it can have, and most words against none.
+    org_endings: HashMap<char, OrgEndings>,
 }
 
 impl WordClasses {
-    fn from_rows(words: &EntityWords) -> Result<Self> {
-        let mut classes = WordClasses::default();
+    fn from_rows(words: &EntityWords, lexicon: &mut Lexicon) -> Result<Self> {
+        let mut suffixes = Vec::new();
+        let mut not_org = Vec::new();
         for (number, (word, class)) in words.iter().enumerate() {
             let (class, start) = match class {
                 "title" => (WordClass::Title, None),
                 "surname" => (WordClass::Surname, None),
                 "org-noun" => (WordClass::OrgNoun, None),
                 "org-suffix" => {
-                    classes.org_suffixes.push(word.to_string());
+                    suffixes.push(word);
                     continue;
                 }
                 "not-org" => {
-                    classes.not_org_endings.push(word.to_string());
+                    not_org.push(word);
                     continue;
                 }
                 "org-context" => (WordClass::OrgContext, None),
@@ -228,33 +274,37 @@ impl WordClasses {
                     });
                 }
             };
-            classes.add(word, class);
+            lexicon.add_class(word, class);
             if let Some(start) = start {
                 for (cut, c) in word.char_indices() {
-                    classes.add(&word[..cut + c.len_utf8()], start);
+                    lexicon.add_class(&word[..cut + c.len_utf8()], start);
                 }
             }
         }
-        classes
-            .org_suffixes
-            .sort_by_key(|suffix| std::cmp::Reverse(suffix.chars().count()));
-        classes.org_suffixes.dedup();
-        classes.org_suffix_ends = classes
-            .org_suffixes
-            .iter()
-            .filter_map(|suffix| suffix.chars().next_back())
-            .collect();
+        suffixes.sort_by_key(|suffix| std::cmp::Reverse(suffix.chars().count()));
+        suffixes.dedup();
+        let mut classes = WordClasses::default();
+        for suffix in suffixes {
+            if let Some(endings) = classes.endings_mut(suffix) {
+                endings.suffixes.push(suffix.to_string());
+            }
+        }
+        for ending in not_org {
+            if let Some(endings) = classes.endings_mut(ending) {
+                endings.not_org.push(ending.to_string());
+            }
+        }
         Ok(classes)
     }
 
-    fn add(&mut self, word: &str, class: WordClass) {
-        let classes = self.classes.entry(word.to_string()).or_default();
-        *classes = classes.with(class);
+    fn endings_mut(&mut self, ending: &str) -> Option<&mut OrgEndings> {
+        let last = ending.chars().next_back()?;
+        Some(self.org_endings.entry(last).or_default())
     }
 
-    /// The classes of `word`.
-    fn of(&self, word: &str) -> Classes {
-        self.classes.get(word).copied().unwrap_or_default()
+    /// The organization endings `text` may end with.
+    fn org_endings(&self, text: &str) -> Option<&OrgEndings> {
+        self.org_endings.get(&text.chars().next_back()?)
     }
 }
 
@@ -263,11 +313,9 @@ impl WordClasses {
 /// it across documents.
 #[derive(Debug, Clone)]
 pub struct Gazetteer {
-    /// Keyed by the alias in lower case, with one space where the alias has
-    /// whitespace, and by every proper prefix of such a key, so that one
-    /// lookup per morpheme read tells both whether an alias ends there and
-    /// whether one can go on.
-    aliases: HashMap<String, AliasKey>,
+    /// The word classes, and the aliases keyed in lower case with one space
+    /// where the alias has whitespace.
+    lexicon: Lexicon,
     longest_alias_bytes: usize,
     words: WordClasses,
 }
@@ -277,25 +325,22 @@ impl Gazetteer {
     /// user rows after it: a later row for the same alias wins) and kosum's
     /// pattern word classes.
     pub fn new(terms: &Terms) -> Result<Self> {
-        let mut aliases: HashMap<String, AliasKey> = HashMap::new();
+        let mut lexicon = Lexicon::default();
         let mut longest_alias_bytes = 0;
         for term in terms.iter() {
             let key = alias_key(&term.surface);
             longest_alias_bytes = longest_alias_bytes.max(key.len());
-            for (cut, _) in key.char_indices().skip(1) {
-                aliases
-                    .entry(key[..cut].to_string())
-                    .or_default()
-                    .opens_longer = true;
-            }
-            aliases.entry(key).or_default().alias = Some(Alias {
-                kind: term.entity,
-                canonical: term.canonical.clone(),
-            });
+            lexicon.add_alias(
+                key,
+                Alias {
+                    kind: term.entity,
+                    canonical: term.canonical.clone(),
+                },
+            );
         }
-        let words = WordClasses::from_rows(EntityWords::builtin())?;
+        let words = WordClasses::from_rows(EntityWords::builtin(), &mut lexicon)?;
         Ok(Self {
-            aliases,
+            lexicon,
             longest_alias_bytes,
             words,
         })
@@ -314,14 +359,16 @@ fn alias_key(surface: &str) -> String {
     key
 }
 
+/// Whether lower casing leaves `text` as it is. Most morphemes are Hangul or
+/// lower-case Latin: this spares them the case tables.
+fn is_lowercase(text: &str) -> bool {
+    text.chars()
+        .all(|c| is_hangul_syllable(c) || c.is_ascii() && !c.is_ascii_uppercase())
+}
+
 /// Appends `text` to `key` in lower case.
 fn push_lowercase(key: &mut String, text: &str) {
-    // Most morphemes are Hangul or lower-case Latin, which lower casing
-    // leaves as they are: copy them without the case tables.
-    let unchanged = text
-        .chars()
-        .all(|c| is_hangul_syllable(c) || c.is_ascii() && !c.is_ascii_uppercase());
-    if unchanged {
+    if is_lowercase(text) {
         key.push_str(text);
     } else {
         key.extend(text.chars().flat_map(char::to_lowercase));
@@ -359,8 +406,9 @@ pub fn extract(document: &Document, gazetteer: &Gazetteer) -> Vec<Entity> {
         morphemes: &document.morphemes,
         addresses: &document.addresses,
         gazetteer,
+        lexicon: &gazetteer.lexicon,
         words: &gazetteer.words,
-        facts: morpheme_facts(document.text, &document.morphemes, &gazetteer.words),
+        facts: morpheme_facts(document.text, &document.morphemes, &gazetteer.lexicon),
     };
     let mut candidates = Vec::new();
     scan.addresses(&mut candidates);
@@ -444,38 +492,56 @@ enum Gap {
 /// What the recognizers ask of one morpheme, worked out once per document
 /// rather than by each recognizer at each morpheme it passes.
 #[derive(Debug, Clone, Copy)]
-struct MorphemeFacts {
+struct MorphemeFacts<'g> {
     gap: Gap,
     /// The word classes of its surface.
     classes: Classes,
+    /// The lexicon's entry for its surface in lower case: where a gazetteer
+    /// scan from it starts.
+    lowercase: Option<&'g Entry>,
     /// Tagged as a number or opening with an ASCII digit.
     starts_number: bool,
     /// An analysis of several parts (`VV+EP`), never a word of a class.
     compound_tag: bool,
 }
 
-fn morpheme_facts(text: &str, morphemes: &[Morpheme], words: &WordClasses) -> Vec<MorphemeFacts> {
+fn morpheme_facts<'g>(
+    text: &str,
+    morphemes: &[Morpheme],
+    lexicon: &'g Lexicon,
+) -> Vec<MorphemeFacts<'g>> {
     let mut previous_end = None;
+    let mut lowercase = String::new();
     morphemes
         .iter()
         .map(|m| {
             let surface = m.surface(text);
-            let gap = match previous_end.map(|end| text.get(end..m.byte_start)) {
+            let gap = match previous_end {
                 None => Gap::Other,
-                // Morphemes that share text have nothing between them.
-                Some(None | Some("")) => Gap::None,
-                Some(Some(gap)) if gap.chars().all(char::is_whitespace) && !gap.contains('\n') => {
-                    Gap::Space
-                }
-                Some(Some(_)) => Gap::Other,
+                Some(end) => match text.get(end..m.byte_start).unwrap_or("") {
+                    "" => Gap::None,
+                    gap if gap.chars().all(|c| c.is_whitespace() && c != '\n') => Gap::Space,
+                    _ => Gap::Other,
+                },
             };
             previous_end = Some(m.byte_end);
+            let entry = lexicon.get(surface);
+            let lowercase_entry = if is_lowercase(surface) {
+                entry
+            } else {
+                lowercase.clear();
+                lowercase.extend(surface.chars().flat_map(char::to_lowercase));
+                lexicon.get(&lowercase)
+            };
             MorphemeFacts {
                 gap,
-                classes: words.of(surface),
+                classes: entry.map(|entry| entry.classes).unwrap_or_default(),
+                lowercase: lowercase_entry,
+                // An ASCII digit is its own first byte.
                 starts_number: m.pos == Pos::SN
-                    || surface.chars().next().is_some_and(|c| c.is_ascii_digit()),
-                compound_tag: m.tag.contains('+'),
+                    || surface.as_bytes().first().is_some_and(u8::is_ascii_digit),
+                // Tags are a few bytes: a plain loop beats a memchr call.
+                compound_tag: m.tag.bytes().any(|b| b == b'+'),
             }
         })
         .collect()
@@ -488,9 +554,10 @@ struct Scan<'d> {
     /// The text's web addresses, found once for every pass that reads them.
     addresses: &'d [Address],
     gazetteer: &'d Gazetteer,
+    lexicon: &'d Lexicon,
     words: &'d WordClasses,
     /// One entry per morpheme.
-    facts: Vec<MorphemeFacts>,
+    facts: Vec<MorphemeFacts<'d>>,
 }
 
 impl<'d> Scan<'d> {
@@ -568,36 +635,41 @@ impl<'d> Scan<'d> {
         let mut key = String::new();
         let mut i = 0;
         while i < self.morphemes.len() {
-            if self.morphemes[i].pos.is_symbol() {
-                i += 1;
-                continue;
+            let start = match self.facts[i].lowercase {
+                Some(entry) if !self.morphemes[i].pos.is_symbol() => entry,
+                _ => {
+                    i += 1;
+                    continue;
+                }
+            };
+            let mut best = start.alias.as_ref().map(|alias| (i, alias));
+            if start.opens_alias {
+                key.clear();
+                push_lowercase(&mut key, self.surface(i));
             }
-            key.clear();
-            let mut best = None;
-            for j in i..self.morphemes.len().min(i + LONGEST_ALIAS_MORPHEMES) {
-                if j > i {
-                    if self.spaced(j) {
-                        key.push(' ');
-                    } else if !self.joined(j) {
-                        break;
-                    }
+            // The next morpheme may be joined with or without a space: a key
+            // followed by a space that starts an alias is itself the start of
+            // one.
+            let mut goes_on = start.opens_alias;
+            let mut j = i + 1;
+            while goes_on && j < self.morphemes.len().min(i + LONGEST_ALIAS_MORPHEMES) {
+                if self.spaced(j) {
+                    key.push(' ');
+                } else if !self.joined(j) {
+                    break;
                 }
                 push_lowercase(&mut key, self.surface(j));
                 if key.len() > self.gazetteer.longest_alias_bytes {
                     break;
                 }
-                let Some(found) = self.gazetteer.aliases.get(key.as_str()) else {
+                let Some(found) = self.lexicon.get(&key) else {
                     break;
                 };
                 if let Some(alias) = &found.alias {
                     best = Some((j, alias));
                 }
-                // The next morpheme may be joined with or without a space:
-                // a key followed by a space that starts an alias is itself
-                // the start of one.
-                if !found.opens_longer {
-                    break;
-                }
+                goes_on = found.opens_alias;
+                j += 1;
             }
             match best {
                 Some((last, alias)) => {
@@ -636,10 +708,12 @@ impl<'d> Scan<'d> {
         }
         let compound =
             &self.text[self.morphemes[last + 1].byte_start..self.morphemes[end - 1].byte_end];
-        let affiliate = self.words.org_suffixes.iter().any(|suffix| {
-            compound.ends_with(suffix.as_str())
-                && (suffix.chars().count() > 1
-                    || suffix == "대" && kind == Some(EntityType::Location))
+        let affiliate = self.words.org_endings(compound).is_some_and(|endings| {
+            endings.suffixes.iter().any(|suffix| {
+                compound.ends_with(suffix.as_str())
+                    && (suffix.chars().count() > 1
+                        || suffix == "대" && kind == Some(EntityType::Location))
+            })
         });
         if affiliate {
             out.push(self.candidate(first, end - 1, Some(EntityType::Org), Source::Gazetteer));
@@ -792,8 +866,8 @@ impl<'d> Scan<'d> {
             && next < self.morphemes.len()
             && self.joined(next)
             && self
-                .words
-                .of(&self.text[m.byte_start..self.morphemes[next].byte_end])
+                .lexicon
+                .classes(&self.text[m.byte_start..self.morphemes[next].byte_end])
                 .has(WordClass::DateWord);
         pair.then_some(next + 1)
     }
@@ -807,7 +881,10 @@ impl<'d> Scan<'d> {
             end = word_end;
         } else if !self.joined(i)
             && self.classes(i).has(WordClass::DatePrefixStart)
-            && self.words.of(self.word_text(i)).has(WordClass::DatePrefix)
+            && self
+                .lexicon
+                .classes(self.word_text(i))
+                .has(WordClass::DatePrefix)
         {
             // 지난 27일, 오는 3월, 지난 해, 지난 주.
             let next = self.word_end(i);
@@ -995,9 +1072,30 @@ impl<'d> Scan<'d> {
         (1..=120).contains(&years).then_some(number)
     }
 
+    /// Whether one of the number patterns can start at morpheme `i`: a
+    /// number, a native numeral, a word opening a date or a time of day, or
+    /// the bracket of an age. Most morphemes are none of these.
+    fn opens_number_pattern(&self, i: usize) -> bool {
+        let facts = &self.facts[i];
+        facts.starts_number
+            || [
+                WordClass::NativeNumber,
+                WordClass::DateWordStart,
+                WordClass::DatePrefixStart,
+                WordClass::Daypart,
+            ]
+            .into_iter()
+            .any(|class| facts.classes.has(class))
+            || matches!(self.surface(i), "(" | "상반기" | "하반기")
+    }
+
     fn number_patterns(&self, out: &mut Vec<Candidate>) {
         let mut i = 0;
         while i < self.morphemes.len() {
+            if !self.opens_number_pattern(i) {
+                i += 1;
+                continue;
+            }
             if let Some(age) = self.age(i) {
                 out.push(self.candidate(
                     age,
@@ -1069,7 +1167,7 @@ impl<'d> Scan<'d> {
         {
             return true;
         }
-        let is_surname = |word: &str| self.words.of(word).has(WordClass::Surname);
+        let is_surname = |word: &str| self.lexicon.classes(word).has(WordClass::Surname);
         let surname = is_surname(span)
             || span
                 .char_indices()
@@ -1137,7 +1235,7 @@ impl<'d> Scan<'d> {
             let surname = name
                 .char_indices()
                 .nth(1)
-                .is_some_and(|(cut, _)| self.words.of(&name[..cut]).has(WordClass::Surname));
+                .is_some_and(|(cut, _)| self.lexicon.classes(&name[..cut]).has(WordClass::Surname));
             // A title or other dictionary word (기자 minsu@…) is no name.
             let common_word = first == last
                 && self.morphemes[last].origin == Origin::System
@@ -1163,11 +1261,12 @@ impl<'d> Scan<'d> {
         let span = &self.text[self.morphemes[first].byte_start..self.morphemes[end - 1].byte_end];
         span.chars().count() >= 3
             && !(first..end).all(|k| self.morphemes[k].semantic == Some("인명"))
-            && self
-                .words
-                .org_suffixes
-                .iter()
-                .any(|suffix| span.ends_with(suffix.as_str()) && span.len() > suffix.len())
+            && self.words.org_endings(span).is_some_and(|endings| {
+                endings
+                    .suffixes
+                    .iter()
+                    .any(|suffix| span.ends_with(suffix.as_str()) && span.len() > suffix.len())
+            })
     }
 
     /// The surname of 박모 or 이씨 read as one morpheme (박모(45)씨, 이씨
@@ -1182,8 +1281,8 @@ impl<'d> Scan<'d> {
         let anonymised = matches!(marker, '모' | '씨')
             && chars.next().is_none()
             && self
-                .words
-                .of(surname.encode_utf8(&mut [0; 4]))
+                .lexicon
+                .classes(surname.encode_utf8(&mut [0; 4]))
                 .has(WordClass::Surname);
         anonymised.then(|| Candidate {
             byte_end: self.morphemes[first].byte_start + surname.len_utf8(),
@@ -1324,22 +1423,22 @@ impl<'d> Scan<'d> {
 
     fn organization_in_run(&self, first: usize, end: usize, out: &mut Vec<Candidate>) {
         let span = &self.text[self.morphemes[first].byte_start..self.morphemes[end - 1].byte_end];
-        let syllables = span.chars().count();
         if end - first == 1 && self.classes(first).has(WordClass::OrgNoun) {
             out.push(self.with_place_before(first, end - 1));
             return;
         }
-        let last = span.chars().next_back();
-        if !last.is_some_and(|c| self.words.org_suffix_ends.contains(&c))
-            || self
-                .words
-                .not_org_endings
-                .iter()
-                .any(|ending| span.ends_with(ending.as_str()))
+        let Some(endings) = self.words.org_endings(span) else {
+            return;
+        };
+        if endings
+            .not_org
+            .iter()
+            .any(|ending| span.ends_with(ending.as_str()))
         {
             return;
         }
-        for suffix in &self.words.org_suffixes {
+        let syllables = span.chars().count();
+        for suffix in &endings.suffixes {
             if !span.ends_with(suffix.as_str()) || span.len() == suffix.len() {
                 continue;
             }
@@ -1370,7 +1469,7 @@ impl<'d> Scan<'d> {
         (2..=LONGEST_KOREAN_NAME).contains(&s.chars().count())
             && s.char_indices()
                 .nth(1)
-                .is_some_and(|(cut, _)| self.words.of(&s[..cut]).has(WordClass::Surname))
+                .is_some_and(|(cut, _)| self.lexicon.classes(&s[..cut]).has(WordClass::Surname))
     }
 
     /// An organization `first..=last`, with the place named in the word
@@ -1499,10 +1598,10 @@ impl<'d> Scan<'d> {
         let n = self.morphemes.len();
         for i in 0..n {
             let m = &self.morphemes[i];
-            let s = self.surface(i);
-            let acronym = m.pos == Pos::SL
-                && (2..=5).contains(&s.len())
-                && s.chars().all(|c| c.is_ascii_uppercase());
+            let acronym = m.pos == Pos::SL && {
+                let s = self.surface(i);
+                (2..=5).contains(&s.len()) && s.chars().all(|c| c.is_ascii_uppercase())
+            };
             if !acronym || self.joined(i) && self.morphemes[i - 1].pos != Pos::SSO {
                 continue;
             }
@@ -1554,21 +1653,25 @@ mod tests {
 
     #[test]
     fn builtin_word_classes_load() {
-        let words = WordClasses::from_rows(EntityWords::builtin()).unwrap();
-        assert!(words.of("기자").has(WordClass::Title));
-        assert!(words.of("달러").has(WordClass::Currency));
-        assert!(words.of("다음").has(WordClass::DateWordStart));
-        assert!(!words.of("다음").has(WordClass::DateWord));
+        let mut lexicon = Lexicon::default();
+        let words = WordClasses::from_rows(EntityWords::builtin(), &mut lexicon).unwrap();
+        assert!(lexicon.classes("기자").has(WordClass::Title));
+        assert!(lexicon.classes("달러").has(WordClass::Currency));
+        assert!(lexicon.classes("다음").has(WordClass::DateWordStart));
+        assert!(!lexicon.classes("다음").has(WordClass::DateWord));
+        let endings = &words.org_endings[&'교'];
         assert_eq!(
-            words.org_suffixes.first().map(|s| s.chars().count() >= 3),
-            Some(true)
+            endings.suffixes.first().map(|s| s.chars().count()),
+            Some(4),
+            "{:?}",
+            endings.suffixes
         );
     }
 
     #[test]
     fn unknown_word_class_is_an_error() {
         let rows = EntityWords::parse("t", "기자\ttitle\n사과\tfruit\n").unwrap();
-        let err = WordClasses::from_rows(&rows).unwrap_err();
+        let err = WordClasses::from_rows(&rows, &mut Lexicon::default()).unwrap_err();
         assert!(err.to_string().contains("fruit"), "{err}");
     }
 
