@@ -28,7 +28,7 @@
 //! 마이크로소프트). The word classes the patterns use (titles, surnames,
 //! suffixes, units …) are data in `dict/entity-words.tsv`.
 
-use foldhash::{HashMap, HashMapExt, HashSet};
+use foldhash::{HashMap, HashMapExt};
 use std::collections::BTreeMap;
 
 use crate::addresses::{Address, AddressKind};
@@ -125,63 +125,147 @@ struct Alias {
     canonical: String,
 }
 
-/// Word classes of `dict/entity-words.tsv`.
+/// A word class of `dict/entity-words.tsv` (the `org-suffix` and `not-org`
+/// endings aside), or the start of a word of a class that is looked up over
+/// several morphemes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum WordClass {
+    Title,
+    Surname,
+    OrgNoun,
+    OrgContext,
+    Place,
+    PlaceSuffix,
+    Currency,
+    Percent,
+    Counter,
+    Duration,
+    Clock,
+    DateWord,
+    DatePrefix,
+    Daypart,
+    NativeNumber,
+    Multiplier,
+    /// The start of a date word, which may be two morphemes (다음 + 날).
+    DateWordStart,
+    /// The start of a date prefix, which may be a word of several morphemes.
+    DatePrefixStart,
+}
+
+/// A set of word classes, so that one lookup tells all a word's classes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Classes(u32);
+
+impl Classes {
+    fn with(self, class: WordClass) -> Self {
+        Self(self.0 | 1 << class as u32)
+    }
+
+    fn has(self, class: WordClass) -> bool {
+        self.0 & 1 << class as u32 != 0
+    }
+}
+
+/// What kosum's data says of one string.
+#[derive(Debug, Clone, Default)]
+struct Entry {
+    /// Its word classes, as written.
+    classes: Classes,
+    /// The gazetteer alias it spells as an alias key, if it spells a whole
+    /// one.
+    alias: Option<Alias>,
+    /// A longer alias key starts with it, so a scan that has read it goes on
+    /// to the next morpheme.
+    opens_alias: bool,
+}
+
+/// Everything kosum's data says of strings, in one table, so that one
+/// lookup per morpheme tells both its word classes and whether an alias
+/// starts with it.
+#[derive(Debug, Clone, Default)]
+struct Lexicon {
+    /// Keyed by the words of the classes as written, and by the alias keys
+    /// and every proper prefix of one.
+    entries: HashMap<String, Entry>,
+}
+
+impl Lexicon {
+    fn get(&self, text: &str) -> Option<&Entry> {
+        self.entries.get(text)
+    }
+
+    /// The classes of `word`.
+    fn classes(&self, word: &str) -> Classes {
+        self.get(word)
+            .map(|entry| entry.classes)
+            .unwrap_or_default()
+    }
+
+    fn add_class(&mut self, word: &str, class: WordClass) {
+        let entry = self.entries.entry(word.to_string()).or_default();
+        entry.classes = entry.classes.with(class);
+    }
+
+    /// Adds an alias under its key; a later alias for the same key wins.
+    fn add_alias(&mut self, key: String, alias: Alias) {
+        for (cut, _) in key.char_indices().skip(1) {
+            self.entries
+                .entry(key[..cut].to_string())
+                .or_default()
+                .opens_alias = true;
+        }
+        self.entries.entry(key).or_default().alias = Some(alias);
+    }
+}
+
+/// The organization endings that end in one character.
+#[derive(Debug, Clone, Default)]
+struct OrgEndings {
+    /// Longest first, so that 대학교 is tried before 교.
+    suffixes: Vec<String>,
+    /// Common nouns that end like organization names (후반부).
+    not_org: Vec<String>,
+}
+
+/// The organization endings of `dict/entity-words.tsv`, matched at the end
+/// of a span; the file's other classes go to the [`Lexicon`].
 #[derive(Debug, Clone, Default)]
 struct WordClasses {
-    titles: HashSet<String>,
-    surnames: HashSet<String>,
-    org_nouns: HashSet<String>,
-    /// Longest first, so that 대학교 is tried before 교.
-    org_suffixes: Vec<String>,
-    /// The last characters of the organization suffixes, to skip most
-    /// words without trying each suffix.
-    org_suffix_ends: HashSet<char>,
-    not_org_endings: Vec<String>,
-    org_context: HashSet<String>,
-    places: HashSet<String>,
-    place_suffixes: HashSet<String>,
-    currencies: HashSet<String>,
-    percents: HashSet<String>,
-    counters: HashSet<String>,
-    durations: HashSet<String>,
-    clocks: HashSet<String>,
-    date_words: HashSet<String>,
-    date_prefixes: HashSet<String>,
-    dayparts: HashSet<String>,
-    native_numbers: HashSet<String>,
-    multipliers: HashSet<String>,
+    /// By their last character, so that a word is tried only against the
+    /// endings it can have, and most words against none.
+    org_endings: HashMap<char, OrgEndings>,
 }
 
 impl WordClasses {
-    fn from_rows(words: &EntityWords) -> Result<Self> {
-        let mut classes = WordClasses::default();
+    fn from_rows(words: &EntityWords, lexicon: &mut Lexicon) -> Result<Self> {
+        let mut suffixes = Vec::new();
+        let mut not_org = Vec::new();
         for (number, (word, class)) in words.iter().enumerate() {
-            let word = word.to_string();
-            let set = match class {
-                "title" => &mut classes.titles,
-                "surname" => &mut classes.surnames,
-                "org-noun" => &mut classes.org_nouns,
+            let (class, start) = match class {
+                "title" => (WordClass::Title, None),
+                "surname" => (WordClass::Surname, None),
+                "org-noun" => (WordClass::OrgNoun, None),
                 "org-suffix" => {
-                    classes.org_suffixes.push(word);
+                    suffixes.push(word);
                     continue;
                 }
                 "not-org" => {
-                    classes.not_org_endings.push(word);
+                    not_org.push(word);
                     continue;
                 }
-                "org-context" => &mut classes.org_context,
-                "place" => &mut classes.places,
-                "place-suffix" => &mut classes.place_suffixes,
-                "currency" => &mut classes.currencies,
-                "percent" => &mut classes.percents,
-                "counter" => &mut classes.counters,
-                "duration" => &mut classes.durations,
-                "clock" => &mut classes.clocks,
-                "date-word" => &mut classes.date_words,
-                "date-prefix" => &mut classes.date_prefixes,
-                "daypart" => &mut classes.dayparts,
-                "native-number" => &mut classes.native_numbers,
-                "multiplier" => &mut classes.multipliers,
+                "org-context" => (WordClass::OrgContext, None),
+                "place" => (WordClass::Place, None),
+                "place-suffix" => (WordClass::PlaceSuffix, None),
+                "currency" => (WordClass::Currency, None),
+                "percent" => (WordClass::Percent, None),
+                "counter" => (WordClass::Counter, None),
+                "duration" => (WordClass::Duration, None),
+                "clock" => (WordClass::Clock, None),
+                "date-word" => (WordClass::DateWord, Some(WordClass::DateWordStart)),
+                "date-prefix" => (WordClass::DatePrefix, Some(WordClass::DatePrefixStart)),
+                "daypart" => (WordClass::Daypart, None),
+                "native-number" => (WordClass::NativeNumber, None),
+                "multiplier" => (WordClass::Multiplier, None),
                 other => {
                     return Err(Error::DataFormat {
                         source_name: "dict/entity-words.tsv".into(),
@@ -190,18 +274,37 @@ impl WordClasses {
                     });
                 }
             };
-            set.insert(word);
+            lexicon.add_class(word, class);
+            if let Some(start) = start {
+                for (cut, c) in word.char_indices() {
+                    lexicon.add_class(&word[..cut + c.len_utf8()], start);
+                }
+            }
         }
-        classes
-            .org_suffixes
-            .sort_by_key(|suffix| std::cmp::Reverse(suffix.chars().count()));
-        classes.org_suffixes.dedup();
-        classes.org_suffix_ends = classes
-            .org_suffixes
-            .iter()
-            .filter_map(|suffix| suffix.chars().next_back())
-            .collect();
+        suffixes.sort_by_key(|suffix| std::cmp::Reverse(suffix.chars().count()));
+        suffixes.dedup();
+        let mut classes = WordClasses::default();
+        for suffix in suffixes {
+            if let Some(endings) = classes.endings_mut(suffix) {
+                endings.suffixes.push(suffix.to_string());
+            }
+        }
+        for ending in not_org {
+            if let Some(endings) = classes.endings_mut(ending) {
+                endings.not_org.push(ending.to_string());
+            }
+        }
         Ok(classes)
+    }
+
+    fn endings_mut(&mut self, ending: &str) -> Option<&mut OrgEndings> {
+        let last = ending.chars().next_back()?;
+        Some(self.org_endings.entry(last).or_default())
+    }
+
+    /// The organization endings `text` may end with.
+    fn org_endings(&self, text: &str) -> Option<&OrgEndings> {
+        self.org_endings.get(&text.chars().next_back()?)
     }
 }
 
@@ -210,12 +313,9 @@ impl WordClasses {
 /// it across documents.
 #[derive(Debug, Clone)]
 pub struct Gazetteer {
-    /// Keyed by the alias in lower case, with one space where the alias has
-    /// whitespace.
-    aliases: HashMap<String, Alias>,
-    /// Every proper prefix of an alias key, so that a scan stops as soon as
-    /// no alias can start with what it has read.
-    alias_prefixes: HashSet<String>,
+    /// The word classes, and the aliases keyed in lower case with one space
+    /// where the alias has whitespace.
+    lexicon: Lexicon,
     longest_alias_bytes: usize,
     words: WordClasses,
 }
@@ -225,12 +325,12 @@ impl Gazetteer {
     /// user rows after it: a later row for the same alias wins) and kosum's
     /// pattern word classes.
     pub fn new(terms: &Terms) -> Result<Self> {
-        let mut aliases = HashMap::new();
+        let mut lexicon = Lexicon::default();
         let mut longest_alias_bytes = 0;
         for term in terms.iter() {
             let key = alias_key(&term.surface);
             longest_alias_bytes = longest_alias_bytes.max(key.len());
-            aliases.insert(
+            lexicon.add_alias(
                 key,
                 Alias {
                     kind: term.entity,
@@ -238,25 +338,12 @@ impl Gazetteer {
                 },
             );
         }
-        let alias_prefixes = aliases
-            .keys()
-            .flat_map(|key| {
-                key.char_indices()
-                    .skip(1)
-                    .map(|(cut, _)| key[..cut].to_string())
-            })
-            .collect();
-        let words = WordClasses::from_rows(EntityWords::builtin())?;
+        let words = WordClasses::from_rows(EntityWords::builtin(), &mut lexicon)?;
         Ok(Self {
-            aliases,
-            alias_prefixes,
+            lexicon,
             longest_alias_bytes,
             words,
         })
-    }
-
-    fn alias(&self, key: &str) -> Option<&Alias> {
-        self.aliases.get(key)
     }
 }
 
@@ -267,9 +354,25 @@ fn alias_key(surface: &str) -> String {
         if i > 0 {
             key.push(' ');
         }
-        key.extend(word.chars().flat_map(char::to_lowercase));
+        push_lowercase(&mut key, word);
     }
     key
+}
+
+/// Whether lower casing leaves `text` as it is. Most morphemes are Hangul or
+/// lower-case Latin: this spares them the case tables.
+fn is_lowercase(text: &str) -> bool {
+    text.chars()
+        .all(|c| is_hangul_syllable(c) || c.is_ascii() && !c.is_ascii_uppercase())
+}
+
+/// Appends `text` to `key` in lower case.
+fn push_lowercase(key: &mut String, text: &str) {
+    if is_lowercase(text) {
+        key.push_str(text);
+    } else {
+        key.extend(text.chars().flat_map(char::to_lowercase));
+    }
 }
 
 /// The recognizers in order of trust (earlier wins).
@@ -303,7 +406,9 @@ pub fn extract(document: &Document, gazetteer: &Gazetteer) -> Vec<Entity> {
         morphemes: &document.morphemes,
         addresses: &document.addresses,
         gazetteer,
+        lexicon: &gazetteer.lexicon,
         words: &gazetteer.words,
+        facts: morpheme_facts(document.text, &document.morphemes, &gazetteer.lexicon),
     };
     let mut candidates = Vec::new();
     scan.addresses(&mut candidates);
@@ -373,6 +478,75 @@ fn group(text: &str, spans: Vec<Candidate>) -> Vec<Entity> {
     entities
 }
 
+/// What lies between a morpheme and the one before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Gap {
+    /// Nothing: the two are parts of one word.
+    None,
+    /// Whitespace within a line.
+    Space,
+    /// Anything else, and the first morpheme's gap.
+    Other,
+}
+
+/// What the recognizers ask of one morpheme, worked out once per document
+/// rather than by each recognizer at each morpheme it passes.
+#[derive(Debug, Clone, Copy)]
+struct MorphemeFacts<'g> {
+    gap: Gap,
+    /// The word classes of its surface.
+    classes: Classes,
+    /// The lexicon's entry for its surface in lower case: where a gazetteer
+    /// scan from it starts.
+    lowercase: Option<&'g Entry>,
+    /// Tagged as a number or opening with an ASCII digit.
+    starts_number: bool,
+    /// An analysis of several parts (`VV+EP`), never a word of a class.
+    compound_tag: bool,
+}
+
+fn morpheme_facts<'g>(
+    text: &str,
+    morphemes: &[Morpheme],
+    lexicon: &'g Lexicon,
+) -> Vec<MorphemeFacts<'g>> {
+    let mut previous_end = None;
+    let mut lowercase = String::new();
+    morphemes
+        .iter()
+        .map(|m| {
+            let surface = m.surface(text);
+            let gap = match previous_end {
+                None => Gap::Other,
+                Some(end) => match text.get(end..m.byte_start).unwrap_or("") {
+                    "" => Gap::None,
+                    gap if gap.chars().all(|c| c.is_whitespace() && c != '\n') => Gap::Space,
+                    _ => Gap::Other,
+                },
+            };
+            previous_end = Some(m.byte_end);
+            let entry = lexicon.get(surface);
+            let lowercase_entry = if is_lowercase(surface) {
+                entry
+            } else {
+                lowercase.clear();
+                lowercase.extend(surface.chars().flat_map(char::to_lowercase));
+                lexicon.get(&lowercase)
+            };
+            MorphemeFacts {
+                gap,
+                classes: entry.map(|entry| entry.classes).unwrap_or_default(),
+                lowercase: lowercase_entry,
+                // An ASCII digit is its own first byte.
+                starts_number: m.pos == Pos::SN
+                    || surface.as_bytes().first().is_some_and(u8::is_ascii_digit),
+                // Tags are a few bytes: a plain loop beats a memchr call.
+                compound_tag: m.tag.bytes().any(|b| b == b'+'),
+            }
+        })
+        .collect()
+}
+
 /// The recognizers' shared view of one document.
 struct Scan<'d> {
     text: &'d str,
@@ -380,7 +554,10 @@ struct Scan<'d> {
     /// The text's web addresses, found once for every pass that reads them.
     addresses: &'d [Address],
     gazetteer: &'d Gazetteer,
+    lexicon: &'d Lexicon,
     words: &'d WordClasses,
+    /// One entry per morpheme.
+    facts: Vec<MorphemeFacts<'d>>,
 }
 
 impl<'d> Scan<'d> {
@@ -388,29 +565,19 @@ impl<'d> Scan<'d> {
         self.morphemes[i].surface(self.text)
     }
 
-    /// What lies between morpheme `i - 1` and morpheme `i`.
-    fn gap_before(&self, i: usize) -> &'d str {
-        let start = if i == 0 {
-            0
-        } else {
-            self.morphemes[i - 1].byte_end
-        };
-        self.text
-            .get(start..self.morphemes[i].byte_start)
-            .unwrap_or("")
+    /// The word classes of morpheme `i`.
+    fn classes(&self, i: usize) -> Classes {
+        self.facts[i].classes
     }
 
     /// Morpheme `i` follows morpheme `i - 1` with nothing between them.
     fn joined(&self, i: usize) -> bool {
-        i > 0 && i < self.morphemes.len() && self.gap_before(i).is_empty()
+        self.facts.get(i).is_some_and(|f| f.gap == Gap::None)
     }
 
     /// Morpheme `i` follows morpheme `i - 1` after whitespace only.
     fn spaced(&self, i: usize) -> bool {
-        i > 0 && i < self.morphemes.len() && {
-            let gap = self.gap_before(i);
-            !gap.is_empty() && gap.chars().all(char::is_whitespace) && !gap.contains('\n')
-        }
+        self.facts.get(i).is_some_and(|f| f.gap == Gap::Space)
     }
 
     /// The first morpheme of the word (space-delimited) holding morpheme `i`.
@@ -468,37 +635,41 @@ impl<'d> Scan<'d> {
         let mut key = String::new();
         let mut i = 0;
         while i < self.morphemes.len() {
-            if self.morphemes[i].pos.is_symbol() {
-                i += 1;
-                continue;
-            }
-            key.clear();
-            let mut best = None;
-            for j in i..self.morphemes.len().min(i + LONGEST_ALIAS_MORPHEMES) {
-                if j > i {
-                    if self.spaced(j) {
-                        key.push(' ');
-                    } else if !self.joined(j) {
-                        break;
-                    }
+            let start = match self.facts[i].lowercase {
+                Some(entry) if !self.morphemes[i].pos.is_symbol() => entry,
+                _ => {
+                    i += 1;
+                    continue;
                 }
-                key.extend(self.surface(j).chars().flat_map(char::to_lowercase));
+            };
+            let mut best = start.alias.as_ref().map(|alias| (i, alias));
+            if start.opens_alias {
+                key.clear();
+                push_lowercase(&mut key, self.surface(i));
+            }
+            // The next morpheme may be joined with or without a space: a key
+            // followed by a space that starts an alias is itself the start of
+            // one.
+            let mut goes_on = start.opens_alias;
+            let mut j = i + 1;
+            while goes_on && j < self.morphemes.len().min(i + LONGEST_ALIAS_MORPHEMES) {
+                if self.spaced(j) {
+                    key.push(' ');
+                } else if !self.joined(j) {
+                    break;
+                }
+                push_lowercase(&mut key, self.surface(j));
                 if key.len() > self.gazetteer.longest_alias_bytes {
                     break;
                 }
-                if let Some(alias) = self.gazetteer.alias(&key) {
+                let Some(found) = self.lexicon.get(&key) else {
+                    break;
+                };
+                if let Some(alias) = &found.alias {
                     best = Some((j, alias));
                 }
-                // The next morpheme is joined with or without a space.
-                let goes_on = self.gazetteer.alias_prefixes.contains(&key) || {
-                    key.push(' ');
-                    let spaced = self.gazetteer.alias_prefixes.contains(&key);
-                    key.pop();
-                    spaced
-                };
-                if !goes_on {
-                    break;
-                }
+                goes_on = found.opens_alias;
+                j += 1;
             }
             match best {
                 Some((last, alias)) => {
@@ -537,10 +708,12 @@ impl<'d> Scan<'d> {
         }
         let compound =
             &self.text[self.morphemes[last + 1].byte_start..self.morphemes[end - 1].byte_end];
-        let affiliate = self.words.org_suffixes.iter().any(|suffix| {
-            compound.ends_with(suffix.as_str())
-                && (suffix.chars().count() > 1
-                    || suffix == "대" && kind == Some(EntityType::Location))
+        let affiliate = self.words.org_endings(compound).is_some_and(|endings| {
+            endings.suffixes.iter().any(|suffix| {
+                compound.ends_with(suffix.as_str())
+                    && (suffix.chars().count() > 1
+                        || suffix == "대" && kind == Some(EntityType::Location))
+            })
         });
         if affiliate {
             out.push(self.candidate(first, end - 1, Some(EntityType::Org), Source::Gazetteer));
@@ -555,14 +728,7 @@ impl<'d> Scan<'d> {
     /// its leading digits, if they are plain digits.
     fn number(&self, i: usize) -> Option<(usize, Option<u64>)> {
         let n = self.morphemes.len();
-        let starts_number = |k: usize| {
-            self.morphemes[k].pos == Pos::SN
-                || self
-                    .surface(k)
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_ascii_digit())
-        };
+        let starts_number = |k: usize| self.facts[k].starts_number;
         if i >= n || !starts_number(i) {
             return None;
         }
@@ -583,7 +749,7 @@ impl<'d> Scan<'d> {
                 && starts_number(end + 1)
             {
                 end += 2;
-            } else if joined && self.words.multipliers.contains(s) {
+            } else if joined && self.classes(end).has(WordClass::Multiplier) {
                 end += 1;
                 // 1억 2000만: a further group after a multiplier.
                 if end < n && self.spaced(end) && starts_number(end) {
@@ -596,11 +762,12 @@ impl<'d> Scan<'d> {
                     }
                     // Taken if it goes on with a multiplier (2000만) or ends
                     // the amount with its unit (8만 8660원).
-                    let goes_on = next < n
-                        && self.joined(next)
-                        && (self.words.multipliers.contains(self.surface(next))
-                            || self.words.currencies.contains(self.surface(next))
-                            || self.words.counters.contains(self.surface(next)));
+                    let goes_on = next < n && self.joined(next) && {
+                        let classes = self.classes(next);
+                        classes.has(WordClass::Multiplier)
+                            || classes.has(WordClass::Currency)
+                            || classes.has(WordClass::Counter)
+                    };
                     if goes_on {
                         end = next;
                     }
@@ -614,10 +781,7 @@ impl<'d> Scan<'d> {
             } else if joined && s == "여" {
                 // 100여명, 1억5천여만원.
                 end += 1;
-                if !(end < n
-                    && self.joined(end)
-                    && self.words.multipliers.contains(self.surface(end)))
-                {
+                if !(end < n && self.joined(end) && self.classes(end).has(WordClass::Multiplier)) {
                     break;
                 }
             } else {
@@ -629,15 +793,13 @@ impl<'d> Scan<'d> {
 
     /// A native numeral (한, 두, 하나) at morpheme `i`, as one morpheme.
     fn native_number(&self, i: usize) -> bool {
-        i < self.morphemes.len() && self.words.native_numbers.contains(self.surface(i))
+        i < self.morphemes.len() && self.classes(i).has(WordClass::NativeNumber)
     }
 
     /// The unit at morpheme `i` right after a number, if it is of `class`:
     /// joined, or after one space for words (1억 달러, 3 명).
-    fn unit_of(&self, i: usize, class: &HashSet<String>) -> bool {
-        i < self.morphemes.len()
-            && (self.joined(i) || self.spaced(i))
-            && class.contains(self.surface(i))
+    fn unit_of(&self, i: usize, class: WordClass) -> bool {
+        i < self.morphemes.len() && (self.joined(i) || self.spaced(i)) && self.classes(i).has(class)
     }
 
     /// `first..end` extended by a joined 간/동안/째/여 (3일간, 5년째).
@@ -694,17 +856,19 @@ impl<'d> Scan<'d> {
     fn date_word(&self, i: usize) -> Option<usize> {
         // 봄 is also 보 + ㅁ (seeing): only a noun names a date.
         let m = &self.morphemes[i];
+        let classes = self.classes(i);
         let noun = m.pos.is_content_noun() || matches!(m.pos, Pos::NNB | Pos::MAG);
-        if noun && !m.tag.contains('+') && self.words.date_words.contains(self.surface(i)) {
+        if noun && !self.facts[i].compound_tag && classes.has(WordClass::DateWord) {
             return Some(i + 1);
         }
         let next = i + 1;
-        let pair = next < self.morphemes.len()
+        let pair = classes.has(WordClass::DateWordStart)
+            && next < self.morphemes.len()
             && self.joined(next)
             && self
-                .words
-                .date_words
-                .contains(&self.text[self.morphemes[i].byte_start..self.morphemes[next].byte_end]);
+                .lexicon
+                .classes(&self.text[m.byte_start..self.morphemes[next].byte_end])
+                .has(WordClass::DateWord);
         pair.then_some(next + 1)
     }
 
@@ -715,7 +879,13 @@ impl<'d> Scan<'d> {
         let mut end;
         if let Some(word_end) = self.date_word(i) {
             end = word_end;
-        } else if self.word_start(i) == i && self.words.date_prefixes.contains(self.word_text(i)) {
+        } else if !self.joined(i)
+            && self.classes(i).has(WordClass::DatePrefixStart)
+            && self
+                .lexicon
+                .classes(self.word_text(i))
+                .has(WordClass::DatePrefix)
+        {
             // 지난 27일, 오는 3월, 지난 해, 지난 주.
             let next = self.word_end(i);
             if next >= n || !self.spaced(next) {
@@ -786,9 +956,9 @@ impl<'d> Scan<'d> {
         let n = self.morphemes.len();
         let mut end = i;
         // 낮 is also the stem of 낮다 (low): only a noun names a daypart.
-        let daypart = self.words.dayparts.contains(self.surface(i))
+        let daypart = self.classes(i).has(WordClass::Daypart)
             && self.morphemes[i].pos.is_content_noun()
-            && !self.morphemes[i].tag.contains('+');
+            && !self.facts[i].compound_tag;
         if daypart {
             end = i + 1;
             if end < n && !(self.joined(end) || self.spaced(end)) {
@@ -804,13 +974,13 @@ impl<'d> Scan<'d> {
             else {
                 break;
             };
-            let unit = if number_end < n && self.joined(number_end) {
-                self.surface(number_end)
+            let (unit, unit_classes) = if number_end < n && self.joined(number_end) {
+                (self.surface(number_end), self.classes(number_end))
             } else {
-                ""
+                ("", Classes::default())
             };
             // 한 분 counts a person, not a minute: native numerals take 시/시간 only.
-            let clock = self.words.clocks.contains(unit) && (!native || unit.starts_with('시'));
+            let clock = unit_classes.has(WordClass::Clock) && (!native || unit.starts_with('시'));
             if clock || parts > 0 && unit == "반" {
                 end = self.with_duration_suffix(number_end + 1);
                 parts += 1;
@@ -833,14 +1003,12 @@ impl<'d> Scan<'d> {
                 while !alone
                     && end < n
                     && self.joined(end)
-                    && self.words.multipliers.contains(self.surface(end))
+                    && self.classes(end).has(WordClass::Multiplier)
                 {
                     end += 1;
                 }
                 if alone
-                    && !(end < n
-                        && self.joined(end)
-                        && self.words.counters.contains(self.surface(end)))
+                    && !(end < n && self.joined(end) && self.classes(end).has(WordClass::Counter))
                 {
                     return Some((end, EntityType::Quantity));
                 }
@@ -849,19 +1017,19 @@ impl<'d> Scan<'d> {
             None => return None,
         };
         let u = number_end;
-        if self.unit_of(u, &self.words.currencies) {
+        if self.unit_of(u, WordClass::Currency) {
             return Some((u + 1, EntityType::Money));
         }
-        if self.unit_of(u, &self.words.percents) {
+        if self.unit_of(u, WordClass::Percent) {
             return Some((u + 1, EntityType::Percent));
         }
-        if self.unit_of(u, &self.words.durations) {
+        if self.unit_of(u, WordClass::Duration) {
             // 3년 5개월: further duration parts.
             let mut end = u + 1;
             let mut parts = 1;
             while end < n && self.spaced(end) {
                 match self.number(end) {
-                    Some((next, _)) if self.unit_of(next, &self.words.durations) => {
+                    Some((next, _)) if self.unit_of(next, WordClass::Duration) => {
                         end = next + 1;
                         parts += 1;
                     }
@@ -880,7 +1048,7 @@ impl<'d> Scan<'d> {
             };
             return Some((self.with_duration_suffix(end), kind));
         }
-        if self.unit_of(u, &self.words.counters) {
+        if self.unit_of(u, WordClass::Counter) {
             return Some((self.with_duration_suffix(u + 1), EntityType::Quantity));
         }
         None
@@ -904,9 +1072,30 @@ impl<'d> Scan<'d> {
         (1..=120).contains(&years).then_some(number)
     }
 
+    /// Whether one of the number patterns can start at morpheme `i`: a
+    /// number, a native numeral, a word opening a date or a time of day, or
+    /// the bracket of an age. Most morphemes are none of these.
+    fn opens_number_pattern(&self, i: usize) -> bool {
+        let facts = &self.facts[i];
+        facts.starts_number
+            || [
+                WordClass::NativeNumber,
+                WordClass::DateWordStart,
+                WordClass::DatePrefixStart,
+                WordClass::Daypart,
+            ]
+            .into_iter()
+            .any(|class| facts.classes.has(class))
+            || matches!(self.surface(i), "(" | "상반기" | "하반기")
+    }
+
     fn number_patterns(&self, out: &mut Vec<Candidate>) {
         let mut i = 0;
         while i < self.morphemes.len() {
+            if !self.opens_number_pattern(i) {
+                i += 1;
+                continue;
+            }
             if let Some(age) = self.age(i) {
                 out.push(self.candidate(
                     age,
@@ -978,14 +1167,16 @@ impl<'d> Scan<'d> {
         {
             return true;
         }
-        let surname = self.words.surnames.contains(span)
+        let is_surname = |word: &str| self.lexicon.classes(word).has(WordClass::Surname);
+        let surname = is_surname(span)
             || span
                 .char_indices()
                 .nth(1)
-                .is_some_and(|(cut, _)| self.words.surnames.contains(&span[..cut]))
-            || span.char_indices().nth(2).is_some_and(|(cut, _)| {
-                syllables > 2 && self.words.surnames.contains(&span[..cut])
-            });
+                .is_some_and(|(cut, _)| is_surname(&span[..cut]))
+            || span
+                .char_indices()
+                .nth(2)
+                .is_some_and(|(cut, _)| syllables > 2 && is_surname(&span[..cut]));
         if !surname {
             return false;
         }
@@ -996,9 +1187,8 @@ impl<'d> Scan<'d> {
             && ms[0].pos != Pos::NNP;
         // An unknown name's first syllable may be misread as a particle
         // (도안구 → 도/JX + 안구): it is still the surname.
-        let surname_misread = ms.len() > 1
-            && ms[0].pos.is_particle()
-            && self.words.surnames.contains(ms[0].surface(self.text));
+        let surname_misread =
+            ms.len() > 1 && ms[0].pos.is_particle() && self.classes(first).has(WordClass::Surname);
         let ms = if surname_misread { &ms[1..] } else { ms };
         let all_nominal = ms.iter().all(|m| {
             matches!(
@@ -1045,7 +1235,7 @@ impl<'d> Scan<'d> {
             let surname = name
                 .char_indices()
                 .nth(1)
-                .is_some_and(|(cut, _)| self.words.surnames.contains(&name[..cut]));
+                .is_some_and(|(cut, _)| self.lexicon.classes(&name[..cut]).has(WordClass::Surname));
             // A title or other dictionary word (기자 minsu@…) is no name.
             let common_word = first == last
                 && self.morphemes[last].origin == Origin::System
@@ -1071,11 +1261,12 @@ impl<'d> Scan<'d> {
         let span = &self.text[self.morphemes[first].byte_start..self.morphemes[end - 1].byte_end];
         span.chars().count() >= 3
             && !(first..end).all(|k| self.morphemes[k].semantic == Some("인명"))
-            && self
-                .words
-                .org_suffixes
-                .iter()
-                .any(|suffix| span.ends_with(suffix.as_str()) && span.len() > suffix.len())
+            && self.words.org_endings(span).is_some_and(|endings| {
+                endings
+                    .suffixes
+                    .iter()
+                    .any(|suffix| span.ends_with(suffix.as_str()) && span.len() > suffix.len())
+            })
     }
 
     /// The surname of 박모 or 이씨 read as one morpheme (박모(45)씨, 이씨
@@ -1090,9 +1281,9 @@ impl<'d> Scan<'d> {
         let anonymised = matches!(marker, '모' | '씨')
             && chars.next().is_none()
             && self
-                .words
-                .surnames
-                .contains(surname.encode_utf8(&mut [0; 4]) as &str);
+                .lexicon
+                .classes(surname.encode_utf8(&mut [0; 4]))
+                .has(WordClass::Surname);
         anonymised.then(|| Candidate {
             byte_end: self.morphemes[first].byte_start + surname.len_utf8(),
             ..self.candidate(first, first, Some(EntityType::Person), Source::TitledPerson)
@@ -1119,7 +1310,7 @@ impl<'d> Scan<'d> {
     /// 신동빈 롯데그룹 회장.
     fn titled_people(&self, out: &mut Vec<Candidate>) {
         for t in 0..self.morphemes.len() {
-            if !self.words.titles.contains(self.surface(t)) || t == 0 {
+            if !self.classes(t).has(WordClass::Title) || t == 0 {
                 continue;
             }
             let word = self.word_start(t);
@@ -1208,7 +1399,7 @@ impl<'d> Scan<'d> {
                 first += 1;
             }
             let mut run_end = first;
-            while run_end < word_end && !self.morphemes[run_end].tag.contains('+') {
+            while run_end < word_end && !self.facts[run_end].compound_tag {
                 let pos = self.morphemes[run_end].pos;
                 let fused_determiner = pos == Pos::MM
                     && run_end == first
@@ -1232,22 +1423,22 @@ impl<'d> Scan<'d> {
 
     fn organization_in_run(&self, first: usize, end: usize, out: &mut Vec<Candidate>) {
         let span = &self.text[self.morphemes[first].byte_start..self.morphemes[end - 1].byte_end];
-        let syllables = span.chars().count();
-        if end - first == 1 && self.words.org_nouns.contains(span) {
+        if end - first == 1 && self.classes(first).has(WordClass::OrgNoun) {
             out.push(self.with_place_before(first, end - 1));
             return;
         }
-        let last = span.chars().next_back();
-        if !last.is_some_and(|c| self.words.org_suffix_ends.contains(&c))
-            || self
-                .words
-                .not_org_endings
-                .iter()
-                .any(|ending| span.ends_with(ending.as_str()))
+        let Some(endings) = self.words.org_endings(span) else {
+            return;
+        };
+        if endings
+            .not_org
+            .iter()
+            .any(|ending| span.ends_with(ending.as_str()))
         {
             return;
         }
-        for suffix in &self.words.org_suffixes {
+        let syllables = span.chars().count();
+        for suffix in &endings.suffixes {
             if !span.ends_with(suffix.as_str()) || span.len() == suffix.len() {
                 continue;
             }
@@ -1278,7 +1469,7 @@ impl<'d> Scan<'d> {
         (2..=LONGEST_KOREAN_NAME).contains(&s.chars().count())
             && s.char_indices()
                 .nth(1)
-                .is_some_and(|(cut, _)| self.words.surnames.contains(&s[..cut]))
+                .is_some_and(|(cut, _)| self.lexicon.classes(&s[..cut]).has(WordClass::Surname))
     }
 
     /// An organization `first..=last`, with the place named in the word
@@ -1289,7 +1480,7 @@ impl<'d> Scan<'d> {
         if first > 0 && self.spaced(first) {
             let place = self.word_start(first - 1);
             let is_place = (place..first).all(|k| {
-                self.is_place(k) || k > place && self.words.place_suffixes.contains(self.surface(k))
+                self.is_place(k) || k > place && self.classes(k).has(WordClass::PlaceSuffix)
             }) && self.is_place(place);
             if is_place {
                 return self.candidate(place, last, Some(EntityType::Org), Source::Gazetteer);
@@ -1316,7 +1507,7 @@ impl<'d> Scan<'d> {
     fn with_place_suffix(&self, end: usize) -> usize {
         if end < self.morphemes.len()
             && self.joined(end)
-            && self.words.place_suffixes.contains(self.surface(end))
+            && self.classes(end).has(WordClass::PlaceSuffix)
         {
             end + 1
         } else {
@@ -1328,8 +1519,8 @@ impl<'d> Scan<'d> {
         let m = &self.morphemes[i];
         m.pos == Pos::NNP && m.semantic == Some("지명")
             || m.pos.is_content_noun()
-                && !m.tag.contains('+')
-                && self.words.places.contains(m.surface(self.text))
+                && !self.facts[i].compound_tag
+                && self.classes(i).has(WordClass::Place)
     }
 
     // ----- proper-noun classes ----------------------------------------------
@@ -1342,8 +1533,8 @@ impl<'d> Scan<'d> {
         while i < n {
             let m = &self.morphemes[i];
             let listed_place = m.pos.is_content_noun()
-                && !m.tag.contains('+')
-                && self.words.places.contains(self.surface(i));
+                && !self.facts[i].compound_tag
+                && self.classes(i).has(WordClass::Place);
             let kind = match (m.pos, m.semantic) {
                 _ if listed_place => EntityType::Location,
                 (Pos::NNP, Some("인명")) => EntityType::Person,
@@ -1407,17 +1598,17 @@ impl<'d> Scan<'d> {
         let n = self.morphemes.len();
         for i in 0..n {
             let m = &self.morphemes[i];
-            let s = self.surface(i);
-            let acronym = m.pos == Pos::SL
-                && (2..=5).contains(&s.len())
-                && s.chars().all(|c| c.is_ascii_uppercase());
+            let acronym = m.pos == Pos::SL && {
+                let s = self.surface(i);
+                (2..=5).contains(&s.len()) && s.chars().all(|c| c.is_ascii_uppercase())
+            };
             if !acronym || self.joined(i) && self.morphemes[i - 1].pos != Pos::SSO {
                 continue;
             }
             let next = i + 1;
             let stands_alone = next >= n
                 || self.joined(next) && (self.morphemes[next].pos.is_particle() || self.morphemes[next].pos.is_symbol())
-                || self.spaced(next) && self.words.org_context.contains(self.surface(next))
+                || self.spaced(next) && self.classes(next).has(WordClass::OrgContext)
                 // A broadcaster or publisher before a quoted title: MBC '무한도전'.
                 || self.spaced(next) && matches!(self.surface(next), "'" | "\"" | "‘" | "“" | "<" | "《" | "「");
             if stands_alone {
@@ -1462,19 +1653,25 @@ mod tests {
 
     #[test]
     fn builtin_word_classes_load() {
-        let words = WordClasses::from_rows(EntityWords::builtin()).unwrap();
-        assert!(words.titles.contains("기자"));
-        assert!(words.currencies.contains("달러"));
+        let mut lexicon = Lexicon::default();
+        let words = WordClasses::from_rows(EntityWords::builtin(), &mut lexicon).unwrap();
+        assert!(lexicon.classes("기자").has(WordClass::Title));
+        assert!(lexicon.classes("달러").has(WordClass::Currency));
+        assert!(lexicon.classes("다음").has(WordClass::DateWordStart));
+        assert!(!lexicon.classes("다음").has(WordClass::DateWord));
+        let endings = &words.org_endings[&'교'];
         assert_eq!(
-            words.org_suffixes.first().map(|s| s.chars().count() >= 3),
-            Some(true)
+            endings.suffixes.first().map(|s| s.chars().count()),
+            Some(4),
+            "{:?}",
+            endings.suffixes
         );
     }
 
     #[test]
     fn unknown_word_class_is_an_error() {
         let rows = EntityWords::parse("t", "기자\ttitle\n사과\tfruit\n").unwrap();
-        let err = WordClasses::from_rows(&rows).unwrap_err();
+        let err = WordClasses::from_rows(&rows, &mut Lexicon::default()).unwrap_err();
         assert!(err.to_string().contains("fruit"), "{err}");
     }
 
