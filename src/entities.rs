@@ -828,7 +828,7 @@ impl<'d> Scan<'d> {
     /// Returns its end.
     fn date_part(&self, i: usize) -> Option<usize> {
         let n = self.morphemes.len();
-        if i < n && matches!(self.surface(i), "상반기" | "하반기") {
+        if i < n && is_half_year(self.surface(i)) {
             return Some(i + 1);
         }
         let (end, value) = self.number(i)?;
@@ -1086,7 +1086,8 @@ impl<'d> Scan<'d> {
             ]
             .into_iter()
             .any(|class| facts.classes.has(class))
-            || matches!(self.surface(i), "(" | "상반기" | "하반기")
+            || self.surface(i) == "("
+            || is_half_year(self.surface(i))
     }
 
     fn number_patterns(&self, out: &mut Vec<Candidate>) {
@@ -1616,6 +1617,11 @@ impl<'d> Scan<'d> {
             }
         }
     }
+}
+
+/// The halves of a year that stand alone as a date (상반기, 하반기).
+fn is_half_year(word: &str) -> bool {
+    matches!(word, "상반기" | "하반기")
 }
 
 #[cfg(test)]
