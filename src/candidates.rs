@@ -98,21 +98,24 @@ pub struct Term {
     pub first: Range<usize>,
     /// Byte offsets of the first mention.
     pub first_bytes: Range<usize>,
-    /// Every written form with its count, in order of first appearance.
-    surfaces: Vec<(Range<usize>, usize)>,
+    /// How many mentions are written as the first one.
+    first_surface_count: usize,
+    /// Every other written form with its count, in order of first
+    /// appearance (most terms are written one way only).
+    other_surfaces: Vec<(Range<usize>, usize)>,
 }
 
 impl Term {
     /// The form written most often (the first one on a tie), as byte offsets
     /// of one of its mentions.
     pub fn common_surface(&self) -> Range<usize> {
-        let mut best: Option<&(Range<usize>, usize)> = None;
-        for entry in &self.surfaces {
-            if best.is_none_or(|b| entry.1 > b.1) {
-                best = Some(entry);
+        let mut best = (&self.first_bytes, self.first_surface_count);
+        for (range, count) in &self.other_surfaces {
+            if *count > best.1 {
+                best = (range, *count);
             }
         }
-        best.map_or(self.first_bytes.clone(), |(range, _)| range.clone())
+        best.0.clone()
     }
 }
 
@@ -336,10 +339,12 @@ enum Role {
 fn role(morpheme: &Morpheme, surface: &str, next: Option<&Morpheme>) -> Role {
     match morpheme.pos {
         Pos::NNG | Pos::NNP => {
-            if morpheme
-                .tag
-                .split('+')
-                .all(|tag| matches!(tag, "NNG" | "NNP"))
+            // Most tags are one tag; compound ones are read part by part.
+            if matches!(morpheme.tag, "NNG" | "NNP")
+                || morpheme
+                    .tag
+                    .split('+')
+                    .all(|tag| matches!(tag, "NNG" | "NNP"))
             {
                 Role::Noun
             } else {
@@ -400,10 +405,12 @@ impl<'a> Collector<'a> {
             stopwords: self.stopwords,
             max_phrase_words: self.options.max_phrase_words,
             candidates: Candidates::default(),
+            surface_words: HashMap::new(),
             word_index: HashMap::new(),
             term_index: HashMap::new(),
             key_buffer: String::new(),
             run: Vec::new(),
+            compounds: Vec::new(),
         };
         let mut excluded_at = 0;
         for sentence in &document.sentences {
@@ -550,38 +557,35 @@ struct State<'t, 's> {
     stopwords: &'s Stopwords,
     max_phrase_words: usize,
     candidates: Candidates,
+    /// The word of every surface met so far (`None` for a stopword): most
+    /// mentions repeat a surface, which is then neither lower-cased nor
+    /// looked up again.
+    surface_words: HashMap<&'t str, Option<usize>>,
     word_index: HashMap<String, usize>,
     term_index: HashMap<[u32; MAX_TERM_PIECES], usize>,
     key_buffer: String,
     /// The current noun run: (word, piece).
     run: Vec<(usize, Piece)>,
+    /// The compounds of the current run, as ranges of `run` (kept between
+    /// runs for its allocation).
+    compounds: Vec<Range<usize>>,
 }
 
-impl State<'_, '_> {
+impl<'t> State<'t, '_> {
     /// Adds a word mention to the current run, or ends the run at a stopword.
     fn push_piece(&mut self, piece: Piece, sentence: usize, name: bool) {
         let surface = &self.text[piece.bytes.clone()];
-        self.key_buffer.clear();
-        push_key(&mut self.key_buffer, surface);
-        if self.stopwords.contains(&self.key_buffer) {
-            self.end_run();
-            return;
-        }
-        let word = match self.word_index.get(self.key_buffer.as_str()) {
+        let word = match self.surface_words.get(surface) {
             Some(&word) => word,
             None => {
-                let word = self.candidates.words.len();
-                let mut syllables = surface.chars();
-                let single_syllable =
-                    syllables.next().is_some_and(is_hangul_syllable) && syllables.next().is_none();
-                self.candidates.words.push(Word {
-                    key: self.key_buffer.clone(),
-                    count: 0,
-                    single_syllable,
-                });
-                self.word_index.insert(self.key_buffer.clone(), word);
+                let word = self.word_of(surface);
+                self.surface_words.insert(surface, word);
                 word
             }
+        };
+        let Some(word) = word else {
+            self.end_run();
+            return;
         };
         self.candidates.words[word].count += 1;
         self.candidates.mentions.push(Mention {
@@ -592,6 +596,30 @@ impl State<'_, '_> {
         self.run.push((word, piece));
     }
 
+    /// The word whose key `surface` has, added if new, or `None` for a
+    /// stopword.
+    fn word_of(&mut self, surface: &str) -> Option<usize> {
+        self.key_buffer.clear();
+        push_key(&mut self.key_buffer, surface);
+        if self.stopwords.contains(&self.key_buffer) {
+            return None;
+        }
+        if let Some(&word) = self.word_index.get(self.key_buffer.as_str()) {
+            return Some(word);
+        }
+        let word = self.candidates.words.len();
+        let mut syllables = surface.chars();
+        let single_syllable =
+            syllables.next().is_some_and(is_hangul_syllable) && syllables.next().is_none();
+        self.candidates.words.push(Word {
+            key: self.key_buffer.clone(),
+            count: 0,
+            single_syllable,
+        });
+        self.word_index.insert(self.key_buffer.clone(), word);
+        Some(word)
+    }
+
     /// Ends the current run, counting its terms: every stretch of one to
     /// `max_phrase_words` whole compounds (a compound is the nouns written
     /// together without a space; terms never cut one).
@@ -599,7 +627,8 @@ impl State<'_, '_> {
         if self.run.is_empty() {
             return;
         }
-        let mut compounds: Vec<Range<usize>> = Vec::new();
+        let mut compounds = std::mem::take(&mut self.compounds);
+        compounds.clear();
         for (index, (_, piece)) in self.run.iter().enumerate() {
             match compounds.last_mut() {
                 Some(last) if self.run[last.end - 1].1.bytes.end == piece.bytes.start => {
@@ -624,20 +653,19 @@ impl State<'_, '_> {
                 let last_piece = &self.run[pieces.end - 1].1;
                 let bytes = first_piece.bytes.start..last_piece.bytes.end;
                 let chars = first_piece.chars.start..last_piece.chars.end;
-                let groups = stretch
-                    .iter()
-                    .map(|c| c.start - pieces.start..c.end - pieces.start)
-                    .collect::<Vec<_>>();
-                self.count_term(ids, groups, bytes, chars);
+                self.count_term(ids, stretch, bytes, chars);
             }
         }
         self.run.clear();
+        self.compounds = compounds;
     }
 
+    /// Counts one mention of the term of words `ids`, whose compounds are
+    /// `stretch` (ranges of the run).
     fn count_term(
         &mut self,
         ids: [u32; MAX_TERM_PIECES],
-        groups: Vec<Range<usize>>,
+        stretch: &[Range<usize>],
         bytes: Range<usize>,
         chars: Range<usize>,
     ) {
@@ -646,32 +674,41 @@ impl State<'_, '_> {
             Some(&term) => term,
             None => {
                 let term = self.candidates.terms.len();
+                let offset = stretch[0].start;
                 self.candidates.terms.push(Term {
                     words: ids
                         .iter()
                         .take_while(|&&w| w != u32::MAX)
                         .map(|&w| w as usize)
                         .collect(),
-                    compounds: groups,
-                    count: 0,
+                    compounds: stretch
+                        .iter()
+                        .map(|c| c.start - offset..c.end - offset)
+                        .collect(),
+                    count: 1,
                     first: chars,
-                    first_bytes: bytes.clone(),
-                    surfaces: Vec::new(),
+                    first_bytes: bytes,
+                    first_surface_count: 1,
+                    other_surfaces: Vec::new(),
                 });
                 self.term_index.insert(ids, term);
-                term
+                return;
             }
         };
         let term = &mut self.candidates.terms[term];
         term.count += 1;
         let surface = &text[bytes.clone()];
+        if &text[term.first_bytes.clone()] == surface {
+            term.first_surface_count += 1;
+            return;
+        }
         match term
-            .surfaces
+            .other_surfaces
             .iter_mut()
             .find(|(range, _)| &text[range.clone()] == surface)
         {
             Some((_, count)) => *count += 1,
-            None => term.surfaces.push((bytes, 1)),
+            None => term.other_surfaces.push((bytes, 1)),
         }
     }
 }
