@@ -30,6 +30,7 @@
 //! (`Azure`, `GPU`) always count.
 
 use foldhash::{HashMap, HashMapExt};
+use std::collections::hash_map::Entry;
 use std::ops::Range;
 
 use crate::addresses::Address;
@@ -85,13 +86,12 @@ pub struct Mention {
 /// A term that may be reported: one word or a keyphrase of several.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Term {
-    /// Indices into [`Candidates::words`], in order.
-    pub words: Vec<usize>,
-    /// The compounds of the term (nouns written together) as ranges of
-    /// `words`, as first written: "구글클라우드" is one compound of two
-    /// words, "클라우드 인프라" two compounds of one word each. Spelling
-    /// the same words with or without a space is one term.
-    pub compounds: Vec<Range<usize>>,
+    /// See [`Term::words`]; the slots after `pieces` are `usize::MAX`.
+    words: [usize; MAX_TERM_PIECES],
+    pieces: usize,
+    /// See [`Term::compounds`]; the first `compound_count` are used.
+    compounds: [Range<usize>; MAX_PHRASE_WORDS],
+    compound_count: usize,
     /// How many times the term occurs.
     pub count: usize,
     /// Char offsets of the first mention.
@@ -106,6 +106,19 @@ pub struct Term {
 }
 
 impl Term {
+    /// Indices into [`Candidates::words`], in order.
+    pub fn words(&self) -> &[usize] {
+        &self.words[..self.pieces]
+    }
+
+    /// The compounds of the term (nouns written together) as ranges of
+    /// [`Term::words`], as first written: "구글클라우드" is one compound of
+    /// two words, "클라우드 인프라" two compounds of one word each. Spelling
+    /// the same words with or without a space is one term.
+    pub fn compounds(&self) -> &[Range<usize>] {
+        &self.compounds[..self.compound_count]
+    }
+
     /// The form written most often (the first one on a tie), as byte offsets
     /// of one of its mentions.
     pub fn common_surface(&self) -> Range<usize> {
@@ -562,7 +575,8 @@ struct State<'t, 's> {
     /// looked up again.
     surface_words: HashMap<&'t str, Option<usize>>,
     word_index: HashMap<String, usize>,
-    term_index: HashMap<[u32; MAX_TERM_PIECES], usize>,
+    /// Terms by their words (see [`Term::words`]).
+    term_index: HashMap<[usize; MAX_TERM_PIECES], usize>,
     key_buffer: String,
     /// The current noun run: (word, piece).
     run: Vec<(usize, Piece)>,
@@ -645,53 +659,52 @@ impl<'t> State<'t, '_> {
                 if pieces.len() > MAX_TERM_PIECES {
                     break;
                 }
-                let mut ids = [u32::MAX; MAX_TERM_PIECES];
-                for (slot, (word, _)) in ids.iter_mut().zip(&self.run[pieces.clone()]) {
-                    *slot = *word as u32;
+                let mut words = [usize::MAX; MAX_TERM_PIECES];
+                for (slot, (word, _)) in words.iter_mut().zip(&self.run[pieces.clone()]) {
+                    *slot = *word;
                 }
                 let first_piece = &self.run[pieces.start].1;
                 let last_piece = &self.run[pieces.end - 1].1;
                 let bytes = first_piece.bytes.start..last_piece.bytes.end;
                 let chars = first_piece.chars.start..last_piece.chars.end;
-                self.count_term(ids, stretch, bytes, chars);
+                self.count_term(words, stretch, bytes, chars);
             }
         }
         self.run.clear();
         self.compounds = compounds;
     }
 
-    /// Counts one mention of the term of words `ids`, whose compounds are
-    /// `stretch` (ranges of the run).
+    /// Counts one mention of the term of `words` (padded as
+    /// [`Term::words`] keeps them), whose compounds are `stretch` (ranges of
+    /// the run).
     fn count_term(
         &mut self,
-        ids: [u32; MAX_TERM_PIECES],
+        words: [usize; MAX_TERM_PIECES],
         stretch: &[Range<usize>],
         bytes: Range<usize>,
         chars: Range<usize>,
     ) {
         let text = self.text;
-        let term = match self.term_index.get(&ids) {
-            Some(&term) => term,
-            None => {
-                let term = self.candidates.terms.len();
+        let term = match self.term_index.entry(words) {
+            Entry::Occupied(entry) => *entry.get(),
+            Entry::Vacant(entry) => {
+                entry.insert(self.candidates.terms.len());
                 let offset = stretch[0].start;
                 self.candidates.terms.push(Term {
-                    words: ids
-                        .iter()
-                        .take_while(|&&w| w != u32::MAX)
-                        .map(|&w| w as usize)
-                        .collect(),
-                    compounds: stretch
-                        .iter()
-                        .map(|c| c.start - offset..c.end - offset)
-                        .collect(),
+                    words,
+                    pieces: stretch[stretch.len() - 1].end - offset,
+                    compounds: std::array::from_fn(|k| {
+                        stretch
+                            .get(k)
+                            .map_or(0..0, |c| c.start - offset..c.end - offset)
+                    }),
+                    compound_count: stretch.len(),
                     count: 1,
                     first: chars,
                     first_bytes: bytes,
                     first_surface_count: 1,
                     other_surfaces: Vec::new(),
                 });
-                self.term_index.insert(ids, term);
                 return;
             }
         };

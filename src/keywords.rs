@@ -261,13 +261,13 @@ fn term_score(
     left: &[f64],
     taken: &[bool],
 ) -> f64 {
-    if term.words.len() > 1 && term.words.iter().all(|&w| taken[w] || left[w] <= 0.0) {
+    if term.words().len() > 1 && term.words().iter().all(|&w| taken[w] || left[w] <= 0.0) {
         return 0.0;
     }
-    term.compounds
+    term.compounds()
         .iter()
         .map(|compound| {
-            term.words
+            term.words()
                 .get(compound.clone())
                 .unwrap_or_default()
                 .iter()
@@ -284,22 +284,22 @@ fn term_score(
 /// alone nor as a spaced word of a phrase ("AI 판"), and a phrase of more
 /// than two words only when it recurs.
 fn reportable(text: &str, term: &Term, candidates: &Candidates) -> bool {
-    if term.compounds.len() > 2 && term.count < 2 {
+    if term.compounds().len() > 2 && term.count < 2 {
         return false;
     }
     let weak = |word: usize| {
         let word = &candidates.words[word];
         word.single_syllable && word.count < STRONG_SINGLE_SYLLABLE
     };
-    match term.words[..] {
+    match *term.words() {
         [word] => !weak(word),
-        _ if term.compounds.len() == 1 => true,
+        _ if term.compounds().len() == 1 => true,
         _ => {
             let surface = text.get(term.common_surface()).unwrap_or_default();
             !surface.split(' ').any(|part| {
                 let mut chars = part.chars();
                 chars.next().is_some_and(is_hangul_syllable) && chars.next().is_none()
-            }) || !term.words.iter().any(|&w| weak(w))
+            }) || !term.words().iter().any(|&w| weak(w))
         }
     }
 }
@@ -316,7 +316,7 @@ fn select(text: &str, candidates: &Candidates, word_scores: &[f64], top: usize) 
         .map(|(index, term)| Queued {
             score: term_score(term, candidates, word_scores, &left, &taken),
             start: term.first.start,
-            words: term.words.len(),
+            words: term.words().len(),
             term: index,
         })
         .collect();
@@ -334,10 +334,10 @@ fn select(text: &str, candidates: &Candidates, word_scores: &[f64], top: usize) 
             queue.push(Queued { score, ..best });
             continue;
         }
-        match term.words[..] {
+        match *term.words() {
             [word] => taken[word] = true,
             _ => {
-                for &w in &term.words {
+                for &w in term.words() {
                     let share = term.count as f64 / candidates.words[w].count.max(1) as f64;
                     left[w] = (left[w] - share).max(0.0);
                 }
