@@ -349,7 +349,15 @@ enum Role {
     Other,
 }
 
-fn role(morpheme: &Morpheme, surface: &str, next: Option<&Morpheme>) -> Role {
+/// Whether a Latin word names something: it has a capital letter or a digit
+/// (Azure, GPU, GPT3).
+fn is_latin_name(surface: &str) -> bool {
+    surface
+        .chars()
+        .any(|c| c.is_uppercase() || c.is_ascii_digit())
+}
+
+fn role(morpheme: &Morpheme, text: &str, next: Option<&Morpheme>) -> Role {
     match morpheme.pos {
         Pos::NNG | Pos::NNP => {
             // Most tags are one tag; compound ones are read part by part.
@@ -366,10 +374,7 @@ fn role(morpheme: &Morpheme, surface: &str, next: Option<&Morpheme>) -> Role {
         }
         Pos::SH => Role::Noun,
         Pos::SL => {
-            if surface
-                .chars()
-                .any(|c| c.is_uppercase() || c.is_ascii_digit())
-            {
+            if is_latin_name(morpheme.surface(text)) {
                 Role::Noun
             } else {
                 Role::PlainEnglish
@@ -413,14 +418,22 @@ impl<'a> Collector<'a> {
         let text = document.text;
         let view: &str = &document.view;
         let excluded = excluded_spans(view, &document.addresses);
+        // Room for about one new surface, word and term in four morphemes,
+        // so that the tables seldom grow.
+        let expected = document.morphemes.len() / 4;
         let mut state = State {
             text,
             stopwords: self.stopwords,
             max_phrase_words: self.options.max_phrase_words,
-            candidates: Candidates::default(),
-            surface_words: HashMap::new(),
-            word_index: HashMap::new(),
-            term_index: HashMap::new(),
+            candidates: Candidates {
+                words: Vec::with_capacity(expected),
+                mentions: Vec::with_capacity(2 * expected),
+                terms: Vec::with_capacity(expected),
+                title: None,
+            },
+            surface_words: HashMap::with_capacity(expected),
+            word_index: HashMap::with_capacity(expected),
+            term_index: HashMap::with_capacity(expected),
             key_buffer: String::new(),
             run: Vec::new(),
             compounds: Vec::new(),
@@ -431,7 +444,8 @@ impl<'a> Collector<'a> {
                 .morphemes
                 .get(sentence.morphemes.clone())
                 .unwrap_or(&[]);
-            let korean = is_korean(&view[sentence.byte_start..sentence.byte_end]);
+            // Read only when the sentence has a lower-case Latin word.
+            let mut korean: Option<bool> = None;
             let mut pending: Option<Piece> = None;
             let mut previous_end: Option<usize> = None;
             // The end of a number already glued to the Latin word before it.
@@ -447,10 +461,10 @@ impl<'a> Collector<'a> {
                     excluded_at += 1;
                 }
                 let gap = previous_end
-                    .map(|end| &view[end.min(morpheme.byte_start)..morpheme.byte_start]);
+                    .map(|end| &view.as_bytes()[end.min(morpheme.byte_start)..morpheme.byte_start]);
                 previous_end = Some(morpheme.byte_end);
-                let attached = gap.is_some_and(str::is_empty);
-                let joinable = gap.is_none_or(|gap| gap.is_empty() || gap == " ");
+                let attached = gap.is_some_and(<[u8]>::is_empty);
+                let joinable = gap.is_none_or(|gap| gap.is_empty() || gap == b" ");
                 if !joinable {
                     state.end_run();
                     pending = None;
@@ -463,11 +477,13 @@ impl<'a> Collector<'a> {
                     pending = None;
                     continue;
                 }
-                let surface = morpheme.surface(text);
                 let next = morphemes.get(offset + 1);
                 let next_attached = next.is_some_and(|n| n.byte_start == morpheme.byte_end);
-                let mut role = role(morpheme, surface, next);
+                let mut role = role(morpheme, text, next);
                 if role == Role::PlainEnglish {
+                    let korean = *korean.get_or_insert_with(|| {
+                        is_korean(&view[sentence.byte_start..sentence.byte_end])
+                    });
                     role = if korean { Role::Noun } else { Role::Other };
                 }
                 let span = Piece {
@@ -501,10 +517,7 @@ impl<'a> Collector<'a> {
                             }
                         }
                         let name = morpheme.pos == Pos::NNP
-                            || morpheme.pos == Pos::SL
-                                && surface
-                                    .chars()
-                                    .any(|c| c.is_uppercase() || c.is_ascii_digit());
+                            || morpheme.pos == Pos::SL && is_latin_name(morpheme.surface(text));
                         state.push_piece(piece, sentence.index, name);
                     }
                     Role::Number => {
