@@ -35,7 +35,7 @@ use std::ops::Range;
 
 use crate::addresses::Address;
 use crate::analysis::Document;
-use crate::resources::{Stopwords, is_hangul_syllable};
+use crate::resources::{Stopwords, has_uppercase, is_hangul_syllable};
 use crate::tokenize::{Morpheme, Pos};
 
 /// How candidates are formed.
@@ -325,6 +325,10 @@ fn named_byline(text: &str, name: usize) -> Option<usize> {
 
 /// Appends the word key of `surface` to `buffer`: the surface in lower case.
 pub fn push_key(buffer: &mut String, surface: &str) {
+    if !has_uppercase(surface) {
+        buffer.push_str(surface);
+        return;
+    }
     for c in surface.chars() {
         if c.is_uppercase() {
             buffer.extend(c.to_lowercase());
@@ -432,7 +436,7 @@ impl<'a> Collector<'a> {
                 title: None,
             },
             surface_words: HashMap::with_capacity(expected),
-            word_index: HashMap::with_capacity(expected),
+            capitalized_words: HashMap::new(),
             term_index: HashMap::with_capacity(expected),
             key_buffer: String::new(),
             run: Vec::new(),
@@ -587,7 +591,9 @@ struct State<'t, 's> {
     /// mentions repeat a surface, which is then neither lower-cased nor
     /// looked up again.
     surface_words: HashMap<&'t str, Option<usize>>,
-    word_index: HashMap<String, usize>,
+    /// The words first met written with capitals ("GPU"), by key: the
+    /// others are found through their surface, which is their key.
+    capitalized_words: HashMap<String, usize>,
     /// Terms by their words (see [`Term::words`]).
     term_index: HashMap<[usize; MAX_TERM_PIECES], usize>,
     key_buffer: String,
@@ -631,7 +637,11 @@ impl<'t> State<'t, '_> {
         if self.stopwords.contains(&self.key_buffer) {
             return None;
         }
-        if let Some(&word) = self.word_index.get(self.key_buffer.as_str()) {
+        // A key is its own key: a word met before was written as its key,
+        // or with capitals.
+        let key = self.key_buffer.as_str();
+        let known = self.surface_words.get(key).copied().flatten();
+        if let Some(word) = known.or_else(|| self.capitalized_words.get(key).copied()) {
             return Some(word);
         }
         let word = self.candidates.words.len();
@@ -643,7 +653,9 @@ impl<'t> State<'t, '_> {
             count: 0,
             single_syllable,
         });
-        self.word_index.insert(self.key_buffer.clone(), word);
+        if self.key_buffer != surface {
+            self.capitalized_words.insert(self.key_buffer.clone(), word);
+        }
         Some(word)
     }
 
@@ -779,6 +791,33 @@ mod tests {
             words("마이크로소프트가 오픈AI에 투자했다는 것은 새로운 소식이다."),
             ["마이크로소프트", "오픈ai", "투자", "소식"]
         );
+    }
+
+    #[test]
+    fn a_key_is_its_own_key() {
+        let (mut key, mut key_of_key) = (String::new(), String::new());
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            key.clear();
+            key_of_key.clear();
+            push_key(&mut key, c.encode_utf8(&mut [0; 4]));
+            push_key(&mut key_of_key, &key);
+            assert_eq!(key, key_of_key, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn capitalized_and_lower_case_mentions_are_one_word() {
+        let candidates = collect(
+            "Azure와 GPU를 쓴다. 우리 회사는 오늘부터 gpu와 azure를 함께 쓰기로 했다. \
+             Gpu도 AZURE도 좋다.",
+        );
+        let counts: Vec<(&str, usize)> = candidates
+            .words
+            .iter()
+            .filter(|w| w.key.is_ascii())
+            .map(|w| (w.key.as_str(), w.count))
+            .collect();
+        assert_eq!(counts, [("azure", 3), ("gpu", 3)]);
     }
 
     #[test]
