@@ -35,6 +35,7 @@
 //! identical.
 
 use foldhash::{HashMap, HashMapExt};
+use std::cell::Cell;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -300,20 +301,27 @@ pub fn pagerank(graph: &Graph, damping: f64, personalization: Option<&[f64]>) ->
         .map(|edges| edges.iter().map(|&(_, w)| w.max(0.0)).sum())
         .collect();
     let dangling_nodes: Vec<usize> = (0..n).filter(|&i| out_weight[i] <= 0.0).collect();
+    // What each node passes along each unit of its out-weight this round.
+    let share = vec![Cell::new(0.0); n];
+    // Each edge holds its sender's share itself rather than the sender's
+    // index, which the sums below would check at every step.
     let incoming = incoming_edges(graph, &out_weight);
-    let incoming: Vec<&[(usize, f64)]> = incoming
+    let edges: Vec<(&Cell<f64>, f64)> = incoming
+        .edges
+        .iter()
+        .map(|&(i, w)| (&share[i], w))
+        .collect();
+    let incoming: Vec<&[(&Cell<f64>, f64)]> = incoming
         .starts
         .windows(2)
-        .map(|range| &incoming.edges[range[0]..range[1]])
+        .map(|range| &edges[range[0]..range[1]])
         .collect();
     let mut scores = jump.clone();
     let mut next = vec![0.0; n];
-    // What each node passes along each unit of its out-weight this round.
-    let mut share = vec![0.0; n];
     for _ in 0..100 {
         let dangling: f64 = dangling_nodes.iter().map(|&i| scores[i]).sum();
-        for ((share, score), out) in share.iter_mut().zip(&scores).zip(&out_weight) {
-            *share = damping * score / out;
+        for ((share, score), out) in share.iter().zip(&scores).zip(&out_weight) {
+            share.set(damping * score / out);
         }
         let base = 1.0 - damping + damping * dangling;
         let mut change = 0.0;
@@ -322,8 +330,8 @@ pub fn pagerank(graph: &Graph, damping: f64, personalization: Option<&[f64]>) ->
             next.iter_mut().zip(&scores).zip(&jump).zip(&incoming)
         {
             let mut received = base * jump;
-            for &(i, w) in *edges {
-                received += share[i] * w;
+            for &(share, w) in *edges {
+                received += share.get() * w;
             }
             change += (score - received).abs();
             *value = received;
