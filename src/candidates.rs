@@ -30,14 +30,12 @@
 //! (`Azure`, `GPU`) always count.
 
 use foldhash::{HashMap, HashMapExt};
+use std::collections::hash_map::Entry;
 use std::ops::Range;
-use std::sync::LazyLock;
-
-use regex::Regex;
 
 use crate::addresses::Address;
 use crate::analysis::Document;
-use crate::resources::{Stopwords, is_hangul_syllable};
+use crate::resources::{Stopwords, has_uppercase, is_hangul_syllable};
 use crate::tokenize::{Morpheme, Pos};
 
 /// How candidates are formed.
@@ -88,34 +86,49 @@ pub struct Mention {
 /// A term that may be reported: one word or a keyphrase of several.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Term {
-    /// Indices into [`Candidates::words`], in order.
-    pub words: Vec<usize>,
-    /// The compounds of the term (nouns written together) as ranges of
-    /// `words`, as first written: "구글클라우드" is one compound of two
-    /// words, "클라우드 인프라" two compounds of one word each. Spelling
-    /// the same words with or without a space is one term.
-    pub compounds: Vec<Range<usize>>,
+    /// See [`Term::words`]; the slots after `pieces` are `usize::MAX`.
+    words: [usize; MAX_TERM_PIECES],
+    pieces: usize,
+    /// See [`Term::compounds`]; the first `compound_count` are used.
+    compounds: [Range<usize>; MAX_PHRASE_WORDS],
+    compound_count: usize,
     /// How many times the term occurs.
     pub count: usize,
     /// Char offsets of the first mention.
     pub first: Range<usize>,
     /// Byte offsets of the first mention.
     pub first_bytes: Range<usize>,
-    /// Every written form with its count, in order of first appearance.
-    surfaces: Vec<(Range<usize>, usize)>,
+    /// How many mentions are written as the first one.
+    first_surface_count: usize,
+    /// Every other written form with its count, in order of first
+    /// appearance (most terms are written one way only).
+    other_surfaces: Vec<(Range<usize>, usize)>,
 }
 
 impl Term {
+    /// Indices into [`Candidates::words`], in order.
+    pub fn words(&self) -> &[usize] {
+        &self.words[..self.pieces]
+    }
+
+    /// The compounds of the term (nouns written together) as ranges of
+    /// [`Term::words`], as first written: "구글클라우드" is one compound of
+    /// two words, "클라우드 인프라" two compounds of one word each. Spelling
+    /// the same words with or without a space is one term.
+    pub fn compounds(&self) -> &[Range<usize>] {
+        &self.compounds[..self.compound_count]
+    }
+
     /// The form written most often (the first one on a tie), as byte offsets
     /// of one of its mentions.
     pub fn common_surface(&self) -> Range<usize> {
-        let mut best: Option<&(Range<usize>, usize)> = None;
-        for entry in &self.surfaces {
-            if best.is_none_or(|b| entry.1 > b.1) {
-                best = Some(entry);
+        let mut best = (&self.first_bytes, self.first_surface_count);
+        for (range, count) in &self.other_surfaces {
+            if *count > best.1 {
+                best = (range, *count);
             }
         }
-        best.map_or(self.first_bytes.clone(), |(range, _)| range.clone())
+        best.0.clone()
     }
 }
 
@@ -131,37 +144,191 @@ pub struct Candidates {
     pub title: Option<usize>,
 }
 
-/// Section labels in square brackets at the start of a line ("[단독]",
-/// "[IT수다떨기]"): a column or rubric name, not the article's topic.
-static SECTION_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)^[ \t]*\[[^\]\n]{1,12}\]").expect("the section label pattern is valid")
-});
-
-/// Bylines: a bracketed span that names a reporter or holds an address
-/// ("[테크수다 기자 도안구 eyeball@techsuda.com]", "(서울=연합뉴스)"), or
-/// a name followed by 기자/특파원 ("홍길동 기자").
-static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"[\[(（【][^\])）】\n]{0,80}(?:기자|특파원|=|@)[^\])）】\n]{0,80}[\])）】]",
-        r"|(?:^|[\s=])[가-힣]{2,4}[ ]?(?:기자|특파원)(?:[\s=]|$)",
-    ))
-    .expect("the byline pattern is valid")
-});
-
-/// Byte spans of the text that never yield candidates, sorted by start.
+/// Byte spans of the text that never yield candidates, sorted by start:
+/// web addresses, bylines and section labels.
 pub fn excluded_spans(text: &str, addresses: &[Address]) -> Vec<Range<usize>> {
     let mut spans: Vec<Range<usize>> = addresses
         .iter()
         .map(|address| address.span.clone())
-        .chain(BYLINE.find_iter(text).map(|m| m.range()))
-        .chain(SECTION_LABEL.find_iter(text).map(|m| m.range()))
+        .chain(bylines(text))
+        .chain(section_labels(text))
         .collect();
     spans.sort_by_key(|span| span.start);
     spans
 }
 
+/// Section labels in square brackets at the start of a line ("[단독]",
+/// "[IT수다떨기]", after spaces or tabs): a column or rubric name, not the
+/// article's topic.
+fn section_labels(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    text.match_indices('[').filter_map(|(open, _)| {
+        let line_start = text[..open].trim_end_matches([' ', '\t']).len();
+        if line_start > 0 && !text[..line_start].ends_with('\n') {
+            return None;
+        }
+        let (close, _) = text[open + 1..]
+            .char_indices()
+            .take(SECTION_LABEL_MAX_CHARS + 1)
+            .find(|&(_, c)| c == ']' || c == '\n')
+            .filter(|&(close, c)| c == ']' && close > 0)?;
+        Some(line_start..open + close + 2)
+    })
+}
+
+/// The longest section label, in chars between the brackets.
+const SECTION_LABEL_MAX_CHARS: usize = 12;
+
+/// The bylines of `text` (see [`byline_at`]), in order.
+fn bylines(text: &str) -> Vec<Range<usize>> {
+    // Every byline holds one of its marks, and all of it but an opening or
+    // closing line break lies on the line of the mark: only those lines are
+    // read.
+    let mut marks: Vec<usize> = BYLINE_MARKS
+        .iter()
+        // Most texts hold none of the marks, which this tells fastest.
+        .filter(|&&mark| text.contains(mark))
+        .flat_map(|mark| text.match_indices(mark).map(|(at, _)| at))
+        .collect();
+    marks.sort_unstable();
+    let mut found = Vec::new();
+    // Where the next byline may start: bylines never overlap.
+    let mut from = 0;
+    // The end of the last line read.
+    let mut line_end = 0;
+    for mark in marks {
+        if mark < line_end {
+            continue;
+        }
+        let line_start = text[line_end..mark]
+            .rfind('\n')
+            .map_or(line_end, |offset| line_end + offset + 1);
+        line_end = text[mark..]
+            .find('\n')
+            .map_or(text.len(), |offset| mark + offset);
+        // A byline may open with the line break before its line.
+        let mut at = from.max(line_start.saturating_sub(1));
+        while at < line_end {
+            match byline_at(text, at) {
+                Some(end) => {
+                    found.push(at..end);
+                    from = end;
+                    at = end;
+                }
+                None => at += text[at..].chars().next().map_or(1, char::len_utf8),
+            }
+        }
+    }
+    found
+}
+
+/// What a byline holds: a bracketed span with one of these, or a name
+/// before one of the first two.
+const BYLINE_MARKS: [&str; 4] = ["기자", "특파원", "=", "@"];
+
+/// The reporter words that follow a name in a byline ("홍길동 기자").
+const REPORTER_WORDS: [&str; 2] = ["기자", "특파원"];
+
+const OPENING_BRACKETS: [char; 4] = ['[', '(', '（', '【'];
+const CLOSING_BRACKETS: [char; 4] = [']', ')', '）', '】'];
+
+/// The most chars a bracketed byline holds on either side of its mark.
+const BRACKETED_SIDE_CHARS: usize = 80;
+
+/// The end of the byline starting at byte `at`, if one does: a bracketed
+/// span naming a reporter or holding an address ("[테크수다 기자 도안구
+/// eyeball@techsuda.com]", "(서울=연합뉴스)"), or a name of two to four
+/// syllables followed by 기자 or 특파원 ("홍길동 기자"). Scanning the text
+/// with this from left to right finds what the pattern
+///
+/// ```text
+/// [\[(（【][^\])）】\n]{0,80}(?:기자|특파원|=|@)[^\])）】\n]{0,80}[\])）】]
+/// |(?:^|[\s=])[가-힣]{2,4}[ ]?(?:기자|특파원)(?:[\s=]|$)
+/// ```
+///
+/// finds (leftmost first); compiling that pattern would cost more than
+/// reading all the bylines of a few hundred documents.
+fn byline_at(text: &str, at: usize) -> Option<usize> {
+    let first = text[at..].chars().next()?;
+    let after_first = at + first.len_utf8();
+    if OPENING_BRACKETS.contains(&first)
+        && let Some(end) = bracketed_byline(text, after_first)
+    {
+        return Some(end);
+    }
+    if at == 0
+        && let Some(end) = named_byline(text, 0)
+    {
+        return Some(end);
+    }
+    if first.is_whitespace() || first == '=' {
+        return named_byline(text, after_first);
+    }
+    None
+}
+
+/// The end of a bracketed byline whose inside starts at byte `inside`: the
+/// inside runs to the first closing bracket on the same line and holds a
+/// mark with at most [`BRACKETED_SIDE_CHARS`] chars on either side of it.
+fn bracketed_byline(text: &str, inside: usize) -> Option<usize> {
+    let longest_inside = 2 * BRACKETED_SIDE_CHARS + 3;
+    for (chars, (offset, c)) in text[inside..].char_indices().enumerate() {
+        if CLOSING_BRACKETS.contains(&c) {
+            let inside_text = &text[inside..inside + offset];
+            let marked = BYLINE_MARKS.iter().any(|mark| {
+                inside_text.match_indices(mark).any(|(at, _)| {
+                    inside_text[..at].chars().count() <= BRACKETED_SIDE_CHARS
+                        && inside_text[at + mark.len()..].chars().count() <= BRACKETED_SIDE_CHARS
+                })
+            });
+            return marked.then_some(inside + offset + c.len_utf8());
+        }
+        if c == '\n' || chars == longest_inside {
+            return None;
+        }
+    }
+    None
+}
+
+/// The end of a "NAME 기자" byline whose name starts at byte `name`:
+/// the longest name that works, a space if there is one, the reporter word,
+/// then a space, a line break, `=` or the end of the text (taken along).
+fn named_byline(text: &str, name: usize) -> Option<usize> {
+    let rest = &text[name..];
+    let syllables = rest
+        .chars()
+        .take(4)
+        .take_while(|&c| is_hangul_syllable(c))
+        .count();
+    for length in (2..=syllables).rev() {
+        // Hangul syllables take three bytes each.
+        let after_name = &rest[3 * length..];
+        for after_space in [after_name.strip_prefix(' '), Some(after_name)]
+            .into_iter()
+            .flatten()
+        {
+            for word in REPORTER_WORDS {
+                let Some(after) = after_space.strip_prefix(word) else {
+                    continue;
+                };
+                match after.chars().next() {
+                    Some(c) if c.is_whitespace() || c == '=' => {
+                        return Some(text.len() - after.len() + c.len_utf8());
+                    }
+                    None => return Some(text.len()),
+                    Some(_) => {}
+                }
+            }
+        }
+    }
+    None
+}
+
 /// Appends the word key of `surface` to `buffer`: the surface in lower case.
 pub fn push_key(buffer: &mut String, surface: &str) {
+    if !has_uppercase(surface) {
+        buffer.push_str(surface);
+        return;
+    }
     for c in surface.chars() {
         if c.is_uppercase() {
             buffer.extend(c.to_lowercase());
@@ -186,13 +353,23 @@ enum Role {
     Other,
 }
 
-fn role(morpheme: &Morpheme, surface: &str, next: Option<&Morpheme>) -> Role {
+/// Whether a Latin word names something: it has a capital letter or a digit
+/// (Azure, GPU, GPT3).
+fn is_latin_name(surface: &str) -> bool {
+    surface
+        .chars()
+        .any(|c| c.is_uppercase() || c.is_ascii_digit())
+}
+
+fn role(morpheme: &Morpheme, text: &str, next: Option<&Morpheme>) -> Role {
     match morpheme.pos {
         Pos::NNG | Pos::NNP => {
-            if morpheme
-                .tag
-                .split('+')
-                .all(|tag| matches!(tag, "NNG" | "NNP"))
+            // Most tags are one tag; compound ones are read part by part.
+            if matches!(morpheme.tag, "NNG" | "NNP")
+                || morpheme
+                    .tag
+                    .split('+')
+                    .all(|tag| matches!(tag, "NNG" | "NNP"))
             {
                 Role::Noun
             } else {
@@ -201,10 +378,7 @@ fn role(morpheme: &Morpheme, surface: &str, next: Option<&Morpheme>) -> Role {
         }
         Pos::SH => Role::Noun,
         Pos::SL => {
-            if surface
-                .chars()
-                .any(|c| c.is_uppercase() || c.is_ascii_digit())
-            {
+            if is_latin_name(morpheme.surface(text)) {
                 Role::Noun
             } else {
                 Role::PlainEnglish
@@ -248,15 +422,25 @@ impl<'a> Collector<'a> {
         let text = document.text;
         let view: &str = &document.view;
         let excluded = excluded_spans(view, &document.addresses);
+        // Room for about one new surface, word and term in four morphemes,
+        // so that the tables seldom grow.
+        let expected = document.morphemes.len() / 4;
         let mut state = State {
             text,
             stopwords: self.stopwords,
             max_phrase_words: self.options.max_phrase_words,
-            candidates: Candidates::default(),
-            word_index: HashMap::new(),
-            term_index: HashMap::new(),
+            candidates: Candidates {
+                words: Vec::with_capacity(expected),
+                mentions: Vec::with_capacity(2 * expected),
+                terms: Vec::with_capacity(expected),
+                title: None,
+            },
+            surface_words: HashMap::with_capacity(expected),
+            capitalized_words: HashMap::new(),
+            term_index: HashMap::with_capacity(expected),
             key_buffer: String::new(),
             run: Vec::new(),
+            compounds: Vec::new(),
         };
         let mut excluded_at = 0;
         for sentence in &document.sentences {
@@ -264,7 +448,8 @@ impl<'a> Collector<'a> {
                 .morphemes
                 .get(sentence.morphemes.clone())
                 .unwrap_or(&[]);
-            let korean = is_korean(&view[sentence.byte_start..sentence.byte_end]);
+            // Read only when the sentence has a lower-case Latin word.
+            let mut korean: Option<bool> = None;
             let mut pending: Option<Piece> = None;
             let mut previous_end: Option<usize> = None;
             // The end of a number already glued to the Latin word before it.
@@ -280,10 +465,10 @@ impl<'a> Collector<'a> {
                     excluded_at += 1;
                 }
                 let gap = previous_end
-                    .map(|end| &view[end.min(morpheme.byte_start)..morpheme.byte_start]);
+                    .map(|end| &view.as_bytes()[end.min(morpheme.byte_start)..morpheme.byte_start]);
                 previous_end = Some(morpheme.byte_end);
-                let attached = gap.is_some_and(str::is_empty);
-                let joinable = gap.is_none_or(|gap| gap.is_empty() || gap == " ");
+                let attached = gap.is_some_and(<[u8]>::is_empty);
+                let joinable = gap.is_none_or(|gap| gap.is_empty() || gap == b" ");
                 if !joinable {
                     state.end_run();
                     pending = None;
@@ -296,11 +481,13 @@ impl<'a> Collector<'a> {
                     pending = None;
                     continue;
                 }
-                let surface = morpheme.surface(text);
                 let next = morphemes.get(offset + 1);
                 let next_attached = next.is_some_and(|n| n.byte_start == morpheme.byte_end);
-                let mut role = role(morpheme, surface, next);
+                let mut role = role(morpheme, text, next);
                 if role == Role::PlainEnglish {
+                    let korean = *korean.get_or_insert_with(|| {
+                        is_korean(&view[sentence.byte_start..sentence.byte_end])
+                    });
                     role = if korean { Role::Noun } else { Role::Other };
                 }
                 let span = Piece {
@@ -334,10 +521,7 @@ impl<'a> Collector<'a> {
                             }
                         }
                         let name = morpheme.pos == Pos::NNP
-                            || morpheme.pos == Pos::SL
-                                && surface
-                                    .chars()
-                                    .any(|c| c.is_uppercase() || c.is_ascii_digit());
+                            || morpheme.pos == Pos::SL && is_latin_name(morpheme.surface(text));
                         state.push_piece(piece, sentence.index, name);
                     }
                     Role::Number => {
@@ -403,38 +587,38 @@ struct State<'t, 's> {
     stopwords: &'s Stopwords,
     max_phrase_words: usize,
     candidates: Candidates,
-    word_index: HashMap<String, usize>,
-    term_index: HashMap<[u32; MAX_TERM_PIECES], usize>,
+    /// The word of every surface met so far (`None` for a stopword): most
+    /// mentions repeat a surface, which is then neither lower-cased nor
+    /// looked up again.
+    surface_words: HashMap<&'t str, Option<usize>>,
+    /// The words first met written with capitals ("GPU"), by key: the
+    /// others are found through their surface, which is their key.
+    capitalized_words: HashMap<String, usize>,
+    /// Terms by their words (see [`Term::words`]).
+    term_index: HashMap<[usize; MAX_TERM_PIECES], usize>,
     key_buffer: String,
     /// The current noun run: (word, piece).
     run: Vec<(usize, Piece)>,
+    /// The compounds of the current run, as ranges of `run` (kept between
+    /// runs for its allocation).
+    compounds: Vec<Range<usize>>,
 }
 
-impl State<'_, '_> {
+impl<'t> State<'t, '_> {
     /// Adds a word mention to the current run, or ends the run at a stopword.
     fn push_piece(&mut self, piece: Piece, sentence: usize, name: bool) {
         let surface = &self.text[piece.bytes.clone()];
-        self.key_buffer.clear();
-        push_key(&mut self.key_buffer, surface);
-        if self.stopwords.contains(&self.key_buffer) {
-            self.end_run();
-            return;
-        }
-        let word = match self.word_index.get(self.key_buffer.as_str()) {
+        let word = match self.surface_words.get(surface) {
             Some(&word) => word,
             None => {
-                let word = self.candidates.words.len();
-                let mut syllables = surface.chars();
-                let single_syllable =
-                    syllables.next().is_some_and(is_hangul_syllable) && syllables.next().is_none();
-                self.candidates.words.push(Word {
-                    key: self.key_buffer.clone(),
-                    count: 0,
-                    single_syllable,
-                });
-                self.word_index.insert(self.key_buffer.clone(), word);
+                let word = self.word_of(surface);
+                self.surface_words.insert(surface, word);
                 word
             }
+        };
+        let Some(word) = word else {
+            self.end_run();
+            return;
         };
         self.candidates.words[word].count += 1;
         self.candidates.mentions.push(Mention {
@@ -445,6 +629,36 @@ impl State<'_, '_> {
         self.run.push((word, piece));
     }
 
+    /// The word whose key `surface` has, added if new, or `None` for a
+    /// stopword.
+    fn word_of(&mut self, surface: &str) -> Option<usize> {
+        self.key_buffer.clear();
+        push_key(&mut self.key_buffer, surface);
+        if self.stopwords.contains(&self.key_buffer) {
+            return None;
+        }
+        // A key is its own key: a word met before was written as its key,
+        // or with capitals.
+        let key = self.key_buffer.as_str();
+        let known = self.surface_words.get(key).copied().flatten();
+        if let Some(word) = known.or_else(|| self.capitalized_words.get(key).copied()) {
+            return Some(word);
+        }
+        let word = self.candidates.words.len();
+        let mut syllables = surface.chars();
+        let single_syllable =
+            syllables.next().is_some_and(is_hangul_syllable) && syllables.next().is_none();
+        self.candidates.words.push(Word {
+            key: self.key_buffer.clone(),
+            count: 0,
+            single_syllable,
+        });
+        if self.key_buffer != surface {
+            self.capitalized_words.insert(self.key_buffer.clone(), word);
+        }
+        Some(word)
+    }
+
     /// Ends the current run, counting its terms: every stretch of one to
     /// `max_phrase_words` whole compounds (a compound is the nouns written
     /// together without a space; terms never cut one).
@@ -452,7 +666,8 @@ impl State<'_, '_> {
         if self.run.is_empty() {
             return;
         }
-        let mut compounds: Vec<Range<usize>> = Vec::new();
+        let mut compounds = std::mem::take(&mut self.compounds);
+        compounds.clear();
         for (index, (_, piece)) in self.run.iter().enumerate() {
             match compounds.last_mut() {
                 Some(last) if self.run[last.end - 1].1.bytes.end == piece.bytes.start => {
@@ -469,62 +684,69 @@ impl State<'_, '_> {
                 if pieces.len() > MAX_TERM_PIECES {
                     break;
                 }
-                let mut ids = [u32::MAX; MAX_TERM_PIECES];
-                for (slot, (word, _)) in ids.iter_mut().zip(&self.run[pieces.clone()]) {
-                    *slot = *word as u32;
+                let mut words = [usize::MAX; MAX_TERM_PIECES];
+                for (slot, (word, _)) in words.iter_mut().zip(&self.run[pieces.clone()]) {
+                    *slot = *word;
                 }
                 let first_piece = &self.run[pieces.start].1;
                 let last_piece = &self.run[pieces.end - 1].1;
                 let bytes = first_piece.bytes.start..last_piece.bytes.end;
                 let chars = first_piece.chars.start..last_piece.chars.end;
-                let groups = stretch
-                    .iter()
-                    .map(|c| c.start - pieces.start..c.end - pieces.start)
-                    .collect::<Vec<_>>();
-                self.count_term(ids, groups, bytes, chars);
+                self.count_term(words, stretch, bytes, chars);
             }
         }
         self.run.clear();
+        self.compounds = compounds;
     }
 
+    /// Counts one mention of the term of `words` (padded as
+    /// [`Term::words`] keeps them), whose compounds are `stretch` (ranges of
+    /// the run).
     fn count_term(
         &mut self,
-        ids: [u32; MAX_TERM_PIECES],
-        groups: Vec<Range<usize>>,
+        words: [usize; MAX_TERM_PIECES],
+        stretch: &[Range<usize>],
         bytes: Range<usize>,
         chars: Range<usize>,
     ) {
         let text = self.text;
-        let term = match self.term_index.get(&ids) {
-            Some(&term) => term,
-            None => {
-                let term = self.candidates.terms.len();
+        let term = match self.term_index.entry(words) {
+            Entry::Occupied(entry) => *entry.get(),
+            Entry::Vacant(entry) => {
+                entry.insert(self.candidates.terms.len());
+                let offset = stretch[0].start;
                 self.candidates.terms.push(Term {
-                    words: ids
-                        .iter()
-                        .take_while(|&&w| w != u32::MAX)
-                        .map(|&w| w as usize)
-                        .collect(),
-                    compounds: groups,
-                    count: 0,
+                    words,
+                    pieces: stretch[stretch.len() - 1].end - offset,
+                    compounds: std::array::from_fn(|k| {
+                        stretch
+                            .get(k)
+                            .map_or(0..0, |c| c.start - offset..c.end - offset)
+                    }),
+                    compound_count: stretch.len(),
+                    count: 1,
                     first: chars,
-                    first_bytes: bytes.clone(),
-                    surfaces: Vec::new(),
+                    first_bytes: bytes,
+                    first_surface_count: 1,
+                    other_surfaces: Vec::new(),
                 });
-                self.term_index.insert(ids, term);
-                term
+                return;
             }
         };
         let term = &mut self.candidates.terms[term];
         term.count += 1;
         let surface = &text[bytes.clone()];
+        if &text[term.first_bytes.clone()] == surface {
+            term.first_surface_count += 1;
+            return;
+        }
         match term
-            .surfaces
+            .other_surfaces
             .iter_mut()
             .find(|(range, _)| &text[range.clone()] == surface)
         {
             Some((_, count)) => *count += 1,
-            None => term.surfaces.push((bytes, 1)),
+            None => term.other_surfaces.push((bytes, 1)),
         }
     }
 }
@@ -532,6 +754,9 @@ impl State<'_, '_> {
 #[cfg(test)]
 mod tests {
     use std::sync::OnceLock;
+
+    use proptest::prelude::*;
+    use regex::Regex;
 
     use super::*;
     use crate::analysis::{Analyzer, AnalyzerConfig, SentenceMode};
@@ -566,6 +791,33 @@ mod tests {
             words("마이크로소프트가 오픈AI에 투자했다는 것은 새로운 소식이다."),
             ["마이크로소프트", "오픈ai", "투자", "소식"]
         );
+    }
+
+    #[test]
+    fn a_key_is_its_own_key() {
+        let (mut key, mut key_of_key) = (String::new(), String::new());
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            key.clear();
+            key_of_key.clear();
+            push_key(&mut key, c.encode_utf8(&mut [0; 4]));
+            push_key(&mut key_of_key, &key);
+            assert_eq!(key, key_of_key, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn capitalized_and_lower_case_mentions_are_one_word() {
+        let candidates = collect(
+            "Azure와 GPU를 쓴다. 우리 회사는 오늘부터 gpu와 azure를 함께 쓰기로 했다. \
+             Gpu도 AZURE도 좋다.",
+        );
+        let counts: Vec<(&str, usize)> = candidates
+            .words
+            .iter()
+            .filter(|w| w.key.is_ascii())
+            .map(|w| (w.key.as_str(), w.count))
+            .collect();
+        assert_eq!(counts, [("azure", 3), ("gpu", 3)]);
     }
 
     #[test]
@@ -676,5 +928,41 @@ mod tests {
         assert!(found.contains(&"(서울=연합뉴스)"), "{found:?}");
         assert!(found.iter().any(|s| s.contains("홍길동 기자")), "{found:?}");
         assert!(spans.windows(2).all(|p| p[0].start <= p[1].start));
+    }
+
+    /// Text made of the pieces bylines and section labels are made of, with
+    /// runs long enough to pass their length limits.
+    fn byline_text() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            4 => prop::sample::select(vec![
+                "[", "(", "（", "【", "]", ")", "）", "】", "\n", " ", "\t", "\u{3000}", "=", "@",
+                "기자", "특파원", "기", "홍길동", "김", "a", "x.", "가",
+            ])
+            .prop_map(str::to_string),
+            1 => (prop::sample::select(vec!["가", "a", " ", "="]), 0..90usize)
+                .prop_map(|(piece, times)| piece.repeat(times)),
+        ];
+        prop::collection::vec(piece, 0..40).prop_map(|pieces| pieces.concat())
+    }
+
+    proptest! {
+        /// Bylines and section labels are read by hand; these are the
+        /// patterns they follow (see [`byline_at`], [`section_labels`]).
+        #[test]
+        fn exclusions_are_what_their_patterns_find(text in byline_text()) {
+            let byline = Regex::new(concat!(
+                r"[\[(（【][^\])）】\n]{0,80}(?:기자|특파원|=|@)[^\])）】\n]{0,80}[\])）】]",
+                r"|(?:^|[\s=])[가-힣]{2,4}[ ]?(?:기자|특파원)(?:[\s=]|$)",
+            ))
+            .unwrap();
+            let section_label = Regex::new(r"(?m)^[ \t]*\[[^\]\n]{1,12}\]").unwrap();
+            let mut expected: Vec<Range<usize>> = byline
+                .find_iter(&text)
+                .chain(section_label.find_iter(&text))
+                .map(|m| m.range())
+                .collect();
+            expected.sort_by_key(|span| span.start);
+            prop_assert_eq!(excluded_spans(&text, &[]), expected);
+        }
     }
 }

@@ -53,7 +53,6 @@
 //! [`STRONG_SINGLE_SYLLABLE`] times, and phrases of three compounds only
 //! when they recur.
 
-use foldhash::{HashMap, HashMapExt};
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
@@ -173,9 +172,39 @@ pub fn word_scores(candidates: &Candidates, idf: &Idf, window: usize) -> Vec<f64
 }
 
 /// Words linked by how often they occur within `window` candidate words of
-/// each other in one sentence (undirected).
+/// each other in one sentence (undirected); each word's neighbours in
+/// ascending order.
 fn cooccurrence_graph(candidates: &Candidates, window: usize) -> Graph {
-    let mut weights: HashMap<(usize, usize), f64> = HashMap::new();
+    let mut degree = vec![0; candidates.words.len()];
+    for_each_cooccurrence(candidates, window, |a, b| {
+        degree[a] += 1;
+        degree[b] += 1;
+    });
+    let mut graph: Graph = degree.into_iter().map(Vec::with_capacity).collect();
+    for_each_cooccurrence(candidates, window, |a, b| {
+        graph[a].push((b, 1.0));
+        graph[b].push((a, 1.0));
+    });
+    for edges in &mut graph {
+        edges.sort_unstable_by_key(|&(neighbour, _)| neighbour);
+        edges.dedup_by(|later, earlier| {
+            let same = later.0 == earlier.0;
+            if same {
+                earlier.1 += later.1;
+            }
+            same
+        });
+    }
+    graph
+}
+
+/// Calls `visit` with the two words of every co-occurrence (see
+/// [`cooccurrence_graph`]).
+fn for_each_cooccurrence(
+    candidates: &Candidates,
+    window: usize,
+    mut visit: impl FnMut(usize, usize),
+) {
     let mentions = &candidates.mentions;
     for (i, mention) in mentions.iter().enumerate() {
         for other in mentions.iter().skip(i + 1).take(window.max(2) - 1) {
@@ -183,19 +212,10 @@ fn cooccurrence_graph(candidates: &Candidates, window: usize) -> Graph {
                 break;
             }
             if other.word != mention.word {
-                let pair = (mention.word.min(other.word), mention.word.max(other.word));
-                *weights.entry(pair).or_insert(0.0) += 1.0;
+                visit(mention.word, other.word);
             }
         }
     }
-    let mut graph: Graph = vec![Vec::new(); candidates.words.len()];
-    let mut pairs: Vec<_> = weights.into_iter().collect();
-    pairs.sort_by_key(|&(pair, _)| pair);
-    for ((a, b), weight) in pairs {
-        graph[a].push((b, weight));
-        graph[b].push((a, weight));
-    }
-    graph
 }
 
 /// A term waiting in the greedy selection, ordered by score, then first
@@ -241,13 +261,13 @@ fn term_score(
     left: &[f64],
     taken: &[bool],
 ) -> f64 {
-    if term.words.len() > 1 && term.words.iter().all(|&w| taken[w] || left[w] <= 0.0) {
+    if term.words().len() > 1 && term.words().iter().all(|&w| taken[w] || left[w] <= 0.0) {
         return 0.0;
     }
-    term.compounds
+    term.compounds()
         .iter()
         .map(|compound| {
-            term.words
+            term.words()
                 .get(compound.clone())
                 .unwrap_or_default()
                 .iter()
@@ -264,22 +284,22 @@ fn term_score(
 /// alone nor as a spaced word of a phrase ("AI 판"), and a phrase of more
 /// than two words only when it recurs.
 fn reportable(text: &str, term: &Term, candidates: &Candidates) -> bool {
-    if term.compounds.len() > 2 && term.count < 2 {
+    if term.compounds().len() > 2 && term.count < 2 {
         return false;
     }
     let weak = |word: usize| {
         let word = &candidates.words[word];
         word.single_syllable && word.count < STRONG_SINGLE_SYLLABLE
     };
-    match term.words[..] {
+    match *term.words() {
         [word] => !weak(word),
-        _ if term.compounds.len() == 1 => true,
+        _ if term.compounds().len() == 1 => true,
         _ => {
             let surface = text.get(term.common_surface()).unwrap_or_default();
             !surface.split(' ').any(|part| {
                 let mut chars = part.chars();
                 chars.next().is_some_and(is_hangul_syllable) && chars.next().is_none()
-            }) || !term.words.iter().any(|&w| weak(w))
+            }) || !term.words().iter().any(|&w| weak(w))
         }
     }
 }
@@ -296,7 +316,7 @@ fn select(text: &str, candidates: &Candidates, word_scores: &[f64], top: usize) 
         .map(|(index, term)| Queued {
             score: term_score(term, candidates, word_scores, &left, &taken),
             start: term.first.start,
-            words: term.words.len(),
+            words: term.words().len(),
             term: index,
         })
         .collect();
@@ -314,10 +334,10 @@ fn select(text: &str, candidates: &Candidates, word_scores: &[f64], top: usize) 
             queue.push(Queued { score, ..best });
             continue;
         }
-        match term.words[..] {
+        match *term.words() {
             [word] => taken[word] = true,
             _ => {
-                for &w in &term.words {
+                for &w in term.words() {
                     let share = term.count as f64 / candidates.words[w].count.max(1) as f64;
                     left[w] = (left[w] - share).max(0.0);
                 }

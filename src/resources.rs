@@ -90,6 +90,27 @@ pub fn is_hangul_syllable(c: char) -> bool {
     ('\u{AC00}'..='\u{D7A3}').contains(&c)
 }
 
+/// Whether `text` has an upper-case letter. Hangul syllables, most of
+/// kosum's text, have no case and are passed over without a Unicode table
+/// lookup.
+pub fn has_uppercase(text: &str) -> bool {
+    text.chars()
+        .any(|c| !is_hangul_syllable(c) && c.is_uppercase())
+}
+
+/// `text` in lower case. Text of Hangul syllables and ASCII without capitals,
+/// which lower-casing leaves as it is, is copied without the Unicode tables.
+fn lowercase(text: &str) -> String {
+    let caseless = text
+        .chars()
+        .all(|c| is_hangul_syllable(c) || c.is_ascii() && !c.is_ascii_uppercase());
+    if caseless {
+        text.to_string()
+    } else {
+        text.to_lowercase()
+    }
+}
+
 /// Terms of the user dictionary and gazetteer, in file order.
 #[derive(Debug, Clone, Default)]
 pub struct Terms {
@@ -184,7 +205,7 @@ fn list_entries(text: &str) -> impl Iterator<Item = &str> {
 
 impl Stopwords {
     pub fn parse(text: &str) -> Self {
-        let words = list_entries(text).map(str::to_lowercase).collect();
+        let words = list_entries(text).map(lowercase).collect();
         Self { words }
     }
 
@@ -198,7 +219,7 @@ impl Stopwords {
         if self.words.contains(word) {
             return true;
         }
-        word.chars().any(char::is_uppercase) && self.words.contains(&word.to_lowercase())
+        has_uppercase(word) && self.words.contains(&word.to_lowercase())
     }
 
     pub fn len(&self) -> usize {
@@ -260,10 +281,7 @@ impl Background {
             };
             // Most rows are Hangul, which has no case: skip the char-by-char
             // lowercasing for them.
-            let key = if word
-                .chars()
-                .any(|c| !is_hangul_syllable(c) && c.is_uppercase())
-            {
+            let key = if has_uppercase(word) {
                 Cow::Owned(word.to_lowercase())
             } else {
                 Cow::Borrowed(word)

@@ -35,6 +35,7 @@
 //! identical.
 
 use foldhash::{HashMap, HashMapExt};
+use std::cell::Cell;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -299,34 +300,88 @@ pub fn pagerank(graph: &Graph, damping: f64, personalization: Option<&[f64]>) ->
         .iter()
         .map(|edges| edges.iter().map(|&(_, w)| w.max(0.0)).sum())
         .collect();
+    let dangling_nodes: Vec<usize> = (0..n).filter(|&i| out_weight[i] <= 0.0).collect();
+    // What each node passes along each unit of its out-weight this round.
+    let share = vec![Cell::new(0.0); n];
+    // Each edge holds its sender's share itself rather than the sender's
+    // index, which the sums below would check at every step.
+    let incoming = incoming_edges(graph, &out_weight);
+    let edges: Vec<(&Cell<f64>, f64)> = incoming
+        .edges
+        .iter()
+        .map(|&(i, w)| (&share[i], w))
+        .collect();
+    let incoming: Vec<&[(&Cell<f64>, f64)]> = incoming
+        .starts
+        .windows(2)
+        .map(|range| &edges[range[0]..range[1]])
+        .collect();
     let mut scores = jump.clone();
     let mut next = vec![0.0; n];
     for _ in 0..100 {
-        let dangling: f64 = (0..n)
-            .filter(|&i| out_weight[i] <= 0.0)
-            .map(|i| scores[i])
-            .sum();
-        for (i, value) in next.iter_mut().enumerate() {
-            *value = (1.0 - damping + damping * dangling) * jump[i];
+        let dangling: f64 = dangling_nodes.iter().map(|&i| scores[i]).sum();
+        for ((share, score), out) in share.iter().zip(&scores).zip(&out_weight) {
+            share.set(damping * score / out);
         }
-        for (i, edges) in graph.iter().enumerate() {
-            if out_weight[i] <= 0.0 {
-                continue;
+        let base = 1.0 - damping + damping * dangling;
+        let mut change = 0.0;
+        // Each node adds up what it receives in the order of the senders.
+        for (((value, score), jump), edges) in
+            next.iter_mut().zip(&scores).zip(&jump).zip(&incoming)
+        {
+            let mut received = base * jump;
+            for &(share, w) in *edges {
+                received += share.get() * w;
             }
-            let share = damping * scores[i] / out_weight[i];
-            for &(j, w) in edges {
-                if w > 0.0 {
-                    next[j] += share * w;
-                }
-            }
+            change += (score - received).abs();
+            *value = received;
         }
-        let change: f64 = scores.iter().zip(&next).map(|(a, b)| (a - b).abs()).sum();
         std::mem::swap(&mut scores, &mut next);
         if change < 1e-6 {
             break;
         }
     }
     scores
+}
+
+/// The edges of a [`Graph`] turned around, for [`pagerank`]: for every node,
+/// the `(sender, weight)` of the edges that reach it, senders in ascending
+/// order, in one array.
+struct Incoming {
+    /// `edges[starts[j]..starts[j + 1]]` reach node j.
+    starts: Vec<usize>,
+    edges: Vec<(usize, f64)>,
+}
+
+/// The edges of `graph` that carry weight (positive, from a node with
+/// out-weight), turned around.
+fn incoming_edges(graph: &Graph, out_weight: &[f64]) -> Incoming {
+    let carries = |i: usize, w: f64| out_weight[i] > 0.0 && w > 0.0;
+    let mut starts = vec![0; graph.len() + 1];
+    for (i, edges) in graph.iter().enumerate() {
+        for &(j, w) in edges {
+            if carries(i, w) {
+                starts[j + 1] += 1;
+            }
+        }
+    }
+    for j in 0..graph.len() {
+        starts[j + 1] += starts[j];
+    }
+    let mut filled = starts.clone();
+    let mut incoming = vec![(0, 0.0); starts[graph.len()]];
+    for (i, edges) in graph.iter().enumerate() {
+        for &(j, w) in edges {
+            if carries(i, w) {
+                incoming[filled[j]] = (i, w);
+                filled[j] += 1;
+            }
+        }
+    }
+    Incoming {
+        starts,
+        edges: incoming,
+    }
 }
 
 #[cfg(test)]
