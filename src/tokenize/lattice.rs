@@ -19,6 +19,8 @@
 
 use std::sync::atomic::{AtomicU8, Ordering};
 
+use foldhash::{HashMap, HashMapExt};
+
 use lindera::dictionary::Dictionary;
 use lindera_dictionary::dictionary::character_definition::CategoryId;
 use lindera_dictionary::dictionary::connection_cost_matrix::ConnectionCostMatrix;
@@ -115,6 +117,14 @@ fn key_cost(cost: i16) -> Key {
     Key::from(cost) << 32
 }
 
+/// The best node ending at the current position for one right id: the
+/// [`Key`] of its path and the right id following words connect from.
+#[derive(Debug, Clone, Copy)]
+struct Previous {
+    key: Key,
+    right_id: u16,
+}
+
 /// The search, with the per-word penalty cache it fills as it goes.
 pub struct Lattice {
     /// Penalty rule per system word id: 0 = not looked up yet, 1 = none,
@@ -124,10 +134,11 @@ pub struct Lattice {
     /// Penalty per unknown-word entry (a few dozen), computed up front.
     unknown_penalty: Vec<i32>,
     rule_costs: Vec<i32>,
-    rule_tags: Vec<(String, u8)>,
+    /// The penalty rule per part-of-speech tag (the first rule naming it).
+    rule_tags: HashMap<String, u8>,
     user_entries: Vec<UserEntry>,
     /// User entries by first char, indices into `user_entries`.
-    user_index: std::collections::HashMap<char, Vec<u32>>,
+    user_index: HashMap<char, Vec<u32>>,
     /// Bit per Basic Multilingual Plane char that starts a user entry, so
     /// the lattice only hashes a char when an entry may start with it.
     user_first_chars: Vec<u64>,
@@ -139,8 +150,19 @@ pub struct Lattice {
 pub struct Scratch {
     chars: Vec<char>,
     categories: Vec<u64>,
+    /// Category sets of chars seen before, at char code modulo
+    /// [`CLASS_CACHE_LEN`] (empty until the first piece): Korean text
+    /// draws on a few hundred syllables, so most chars are found here
+    /// instead of being classified again.
+    class_cache: Vec<(u32, u64)>,
     search: Search,
 }
+
+/// Slots of [`Scratch::class_cache`] (a power of two).
+const CLASS_CACHE_LEN: usize = 1024;
+
+/// The code marking an empty [`Scratch::class_cache`] slot (no char has it).
+const NO_CHAR: u32 = u32::MAX;
 
 /// The lattice of one piece being searched.
 #[derive(Default)]
@@ -150,17 +172,28 @@ struct Search {
     /// list through [`Node::next_ending`]), or [`NONE`].
     ending: Vec<u32>,
     /// The nodes ending at the current position, collapsed to the best one
-    /// per right id, as parallel lists of right ids and [`Key`]s.
-    previous_right: Vec<u16>,
-    previous_key: Vec<Key>,
-    /// Per right id: (generation, index into the previous lists), valid
-    /// when the generation is the current one.
+    /// per right id, sorted by key.
+    previous: Vec<Previous>,
+    /// Per right id: (generation, index into `previous`), valid when the
+    /// generation is the current one.
     right_slots: Vec<(u32, u32)>,
-    /// Per left id: (generation, best key) of a word already connected at
-    /// the current position; the many entries that share a left id there
-    /// (homographs, inflections) reuse it.
-    left_memo: Vec<(u32, Key)>,
+    left_memo: Vec<LeftMemo>,
     generation: u32,
+}
+
+/// What the search remembers per left id.
+#[derive(Debug, Clone, Copy, Default)]
+struct LeftMemo {
+    /// The best key of a word with this left id connected at the current
+    /// position, valid when `generation` is the current one: the many
+    /// entries that share a left id there (homographs, inflections) reuse
+    /// it.
+    generation: u32,
+    best: Key,
+    /// The cheapest connection cost in the left id's row of the matrix,
+    /// found the first time the row is read (a thread's searches all read
+    /// the one embedded dictionary's matrix).
+    floor: Option<i16>,
 }
 
 /// A line buffer longer than this many chars is freed after a document, so
@@ -189,7 +222,7 @@ impl Search {
         }
         let lefts = matrix.backward_size as usize;
         if self.left_memo.len() < lefts {
-            self.left_memo.resize(lefts, (0, 0));
+            self.left_memo.resize(lefts, LeftMemo::default());
         }
         self.nodes.push(Node {
             start: 0,
@@ -232,19 +265,21 @@ impl Search {
     }
 
     /// Collapses the nodes ending at `position` (at least one) to the best
-    /// one per right id into the previous lists.
+    /// one per right id into `previous`, sorted by key.
     ///
     /// A following word's total through a node is the node's best cost plus
     /// the connection cost from its right id, so only the cheapest node per
     /// right id can win. This makes the inner loop of the search read one
-    /// compact list instead of every node ending there.
+    /// compact list instead of every node ending there, and the order lets
+    /// it stop early (see [`Search::best_previous`]).
     fn collapse_previous(&mut self, position: usize) {
-        self.previous_right.clear();
-        self.previous_key.clear();
+        self.previous.clear();
         self.generation = self.generation.wrapping_add(1);
         if self.generation == 0 {
             self.right_slots.fill((0, 0));
-            self.left_memo.fill((0, 0));
+            for memo in &mut self.left_memo {
+                memo.generation = 0;
+            }
             self.generation = 1;
         }
         let mut index = self.ending[position];
@@ -253,15 +288,18 @@ impl Search {
             let node_key = key(node.best, index);
             let slot = &mut self.right_slots[usize::from(node.right_id)];
             if slot.0 == self.generation {
-                let kept = &mut self.previous_key[slot.1 as usize];
+                let kept = &mut self.previous[slot.1 as usize].key;
                 *kept = (*kept).min(node_key);
             } else {
-                *slot = (self.generation, self.previous_key.len() as u32);
-                self.previous_right.push(node.right_id);
-                self.previous_key.push(node_key);
+                *slot = (self.generation, self.previous.len() as u32);
+                self.previous.push(Previous {
+                    key: node_key,
+                    right_id: node.right_id,
+                });
             }
             index = node.next_ending;
         }
+        self.previous.sort_unstable_by_key(|previous| previous.key);
     }
 
     /// The cheapest connection from the nodes ending at the current position
@@ -269,18 +307,29 @@ impl Search {
     #[inline]
     fn best_previous(&mut self, matrix: &ConnectionCostMatrix, left_id: u16) -> Key {
         let memo = &mut self.left_memo[usize::from(left_id)];
-        if memo.0 == self.generation {
-            return memo.1;
+        if memo.generation == self.generation {
+            return memo.best;
         }
         let row = matrix.row(u32::from(left_id));
-        let best = self
-            .previous_right
-            .iter()
-            .zip(&self.previous_key)
-            .map(|(&right, &key)| key + key_cost(row[usize::from(right)]))
-            .min()
-            .expect("collapse_previous found a node ending here");
-        *memo = (self.generation, best);
+        let floor_cost = memo
+            .floor
+            .unwrap_or_else(|| row.iter().copied().min().unwrap_or(0));
+        let floor = key_cost(floor_cost);
+        let mut best = Key::MAX;
+        for previous in &self.previous {
+            // No connection from this row costs less than `floor`, and the
+            // nodes come cheapest first: once one cannot beat the best even
+            // so, no later one can (keys differ, so a tie is impossible).
+            if previous.key + floor >= best {
+                break;
+            }
+            best = best.min(previous.key + key_cost(row[usize::from(previous.right_id)]));
+        }
+        *memo = LeftMemo {
+            generation: self.generation,
+            best,
+            floor: Some(floor_cost),
+        };
         best
     }
 
@@ -303,20 +352,20 @@ impl Search {
 impl Lattice {
     pub fn new(dictionary: &Dictionary, user_entries: Vec<UserEntry>) -> Self {
         let mut rule_costs = Vec::new();
-        let mut rule_tags = Vec::new();
+        let mut rule_tags = HashMap::new();
         if let Some(config) = &dictionary.metadata.space_penalty {
             for (index, rule) in config.rules.iter().enumerate().take(250) {
                 // Clamped to the range the path-total bound of `Key` needs
                 // (mecab-ko-dic's penalties are 3000 and 6000).
                 rule_costs.push(rule.cost.clamp(i16::MIN.into(), i16::MAX.into()));
                 for tag in &rule.pos {
-                    rule_tags.push((tag.clone(), index as u8));
+                    rule_tags.entry(tag.clone()).or_insert(index as u8);
                 }
             }
         }
         let word_count = dictionary.prefix_dictionary.word_count();
         let system_penalty = (0..word_count).map(|_| AtomicU8::new(0)).collect();
-        let mut user_index: std::collections::HashMap<char, Vec<u32>> = Default::default();
+        let mut user_index: HashMap<char, Vec<u32>> = HashMap::new();
         let mut user_first_chars = vec![0u64; 0x10000 / 64];
         for (index, entry) in user_entries.iter().enumerate() {
             if let Some(&first) = entry.surface.first() {
@@ -356,10 +405,7 @@ impl Lattice {
     /// The left-space penalty for a part-of-speech tag (first tag counts).
     fn penalty_for_tag(&self, tag: &str) -> Option<u8> {
         let first = tag.split('+').next().unwrap_or(tag);
-        self.rule_tags
-            .iter()
-            .find(|(rule_tag, _)| rule_tag == first)
-            .map(|&(_, rule)| rule)
+        self.rule_tags.get(first).copied()
     }
 
     /// The left-space penalty of a word starting right after whitespace.
@@ -388,7 +434,7 @@ impl Lattice {
     /// remembered in its `slot`.
     #[cold]
     fn look_up_penalty(&self, dictionary: &Dictionary, id: u32, slot: &AtomicU8) -> Option<u8> {
-        let rule = self.penalty_for_tag(super::system_details(dictionary, id).0);
+        let rule = self.penalty_for_tag(super::system_tag(dictionary, id));
         slot.store(rule.map_or(1, |r| r + 2), Ordering::Relaxed);
         rule
     }
@@ -456,14 +502,24 @@ impl Lattice {
         let Scratch {
             chars,
             categories,
+            class_cache,
             search,
         } = scratch;
         let chars = &chars[from..to];
         // Category bit sets per char (bit i = category i), for grouping, with
         // SPACE_BIT marking whitespace.
         let definitions = &dictionary.character_definition;
+        if class_cache.is_empty() {
+            class_cache.resize(CLASS_CACHE_LEN, (NO_CHAR, 0));
+        }
         categories.clear();
-        categories.extend(chars.iter().map(|&c| self.char_class(dictionary, c)));
+        categories.extend(chars.iter().map(|&c| {
+            let slot = &mut class_cache[c as usize % CLASS_CACHE_LEN];
+            if slot.0 != c as u32 {
+                *slot = (c as u32, self.char_class(dictionary, c));
+            }
+            slot.1
+        }));
         let categories = &*categories;
         let is_space = |i: usize| categories[i] & SPACE_BIT != 0;
         let matrix = &dictionary.connection_cost_matrix;

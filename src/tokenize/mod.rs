@@ -22,13 +22,32 @@ use crate::resources::{Term, TermPos, Terms, is_hangul_syllable};
 
 mod lattice;
 
-use lattice::{Lattice, NodeWord, PathWord, Scratch, UserEntry};
+use lattice::{Lattice, NodeWord, Scratch, UserEntry};
 
 thread_local! {
-    /// The lattice's working memory, kept per thread so that a worker
+    /// The tokenizer's working memory, kept per thread so that a worker
     /// analysing thousands of documents allocates it once, not per document.
-    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+    static WORKING: RefCell<Working> = RefCell::new(Working::default());
 }
+
+/// Per-thread working memory (see [`WORKING`]).
+#[derive(Default)]
+struct Working {
+    lattice: Scratch,
+    /// System words read lately, at word id modulo [`WORD_CACHE_LEN`]
+    /// (empty until the first morpheme). A text's path words draw on a few
+    /// thousand dictionary words, particles and endings most of all, so
+    /// most are found here instead of being read from their records again.
+    /// Every tokenizer searches the one embedded dictionary, so word ids
+    /// mean the same whichever tokenizer filled a slot.
+    words: Vec<(u32, WordInfo)>,
+}
+
+/// Slots of [`Working::words`].
+const WORD_CACHE_LEN: usize = 1024;
+
+/// The word id marking an empty [`Working::words`] slot (no word has it).
+const NO_WORD: u32 = u32::MAX;
 
 mod embedded {
     lindera_dictionary::embedded_dictionary!("/ko-dic", KoDicLoader);
@@ -287,6 +306,10 @@ pub struct Tokenizer {
     lattice: Lattice,
     /// The user-dictionary terms, indexed by [`UserEntry::term`].
     user_terms: Vec<Term>,
+    /// [`WordInfo`] per unknown-word entry (a few dozen), read once here
+    /// rather than for every unknown word (lindera validates the whole
+    /// record on each read).
+    unknown_words: Vec<WordInfo>,
 }
 
 impl Tokenizer {
@@ -326,10 +349,20 @@ impl Tokenizer {
             user_terms.push(term.clone());
         }
         let lattice = Lattice::new(dictionary, entries);
+        let unknown = &dictionary.unknown_dictionary;
+        let unknown_words = (0..unknown.costs.len() as u32)
+            .map(|id| {
+                let details = unknown
+                    .word_details_iter(id)
+                    .map_or(UNKNOWN_DETAILS, details);
+                WordInfo::new(Origin::Unknown, details)
+            })
+            .collect();
         Ok(Self {
             dictionary,
             lattice,
             user_terms,
+            unknown_words,
         })
     }
 
@@ -347,19 +380,19 @@ impl Tokenizer {
     /// Like [`Tokenizer::tokenize`], for a caller that already holds `view`,
     /// the [`analysis_view`] of `text`.
     pub fn tokenize_view(&self, text: &str, view: &str) -> Result<Vec<Morpheme>> {
-        SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
-            Ok(mut scratch) => {
-                let morphemes = self.tokenize_in(text, view, &mut scratch);
-                scratch.trim();
+        WORKING.with(|working| match working.try_borrow_mut() {
+            Ok(mut working) => {
+                let morphemes = self.tokenize_in(text, view, &mut working);
+                working.lattice.trim();
                 morphemes
             }
             // Only reachable if analysis ever re-entered itself on one
             // thread; fresh memory is then just slower, never wrong.
-            Err(_) => self.tokenize_in(text, view, &mut Scratch::default()),
+            Err(_) => self.tokenize_in(text, view, &mut Working::default()),
         })
     }
 
-    fn tokenize_in(&self, text: &str, view: &str, scratch: &mut Scratch) -> Result<Vec<Morpheme>> {
+    fn tokenize_in(&self, text: &str, view: &str, working: &mut Working) -> Result<Vec<Morpheme>> {
         // About one morpheme per two chars of Korean (three bytes each).
         let mut morphemes = Vec::with_capacity(text.len() / 6 + 1);
         let mut path = Vec::new();
@@ -367,60 +400,96 @@ impl Tokenizer {
         let mut char_bytes: Vec<usize> = Vec::new();
         // Char offsets are counted in the input, not the view: a replaced
         // invisible character is one char there but several in the view.
+        // On a line where nothing was replaced (most lines) they are the
+        // view's, from the line's start on.
         let mut chars = CharCounter::new(text);
         for line in view.split('\n') {
             path.clear();
             self.lattice
-                .analyse_line(self.dictionary, line, scratch, &mut path);
+                .analyse_line(self.dictionary, line, &mut working.lattice, &mut path);
             char_bytes.clear();
             char_bytes.extend(line.char_indices().map(|(byte, _)| byte));
             char_bytes.push(line.len());
+            let line_bytes = line_byte..line_byte + line.len();
+            // A line with words is not empty, so when it is unchanged its
+            // first byte starts a char of the input too.
+            let line_char = (!path.is_empty()
+                && text.as_bytes().get(line_bytes) == Some(line.as_bytes()))
+            .then(|| chars.char_offset(line_byte));
             for word in &path {
                 let byte_start = line_byte + char_bytes[word.start];
                 let byte_end = line_byte + char_bytes[word.end];
-                let start = chars.char_offset(byte_start);
-                let end = chars.char_offset(byte_end);
-                morphemes.push(self.morpheme(word, byte_start, byte_end, start, end));
+                let (start, end) = match line_char {
+                    Some(line_char) => (line_char + word.start, line_char + word.end),
+                    None => (chars.char_offset(byte_start), chars.char_offset(byte_end)),
+                };
+                let info = self.word_info(word.word, &mut working.words);
+                morphemes.push(Morpheme {
+                    start,
+                    end,
+                    byte_start,
+                    byte_end,
+                    tag: info.tag,
+                    pos: info.pos,
+                    last_pos: info.last_pos,
+                    semantic: info.semantic,
+                    expression: info.expression,
+                    origin: info.origin,
+                });
             }
             line_byte += line.len() + 1;
         }
         Ok(morphemes)
     }
 
-    fn morpheme(
-        &self,
-        word: &PathWord,
-        byte_start: usize,
-        byte_end: usize,
-        start: usize,
-        end: usize,
-    ) -> Morpheme {
-        let (origin, tag, semantic, expression) = match word.word {
+    /// What the morphemes of `word` take from the dictionary, through the
+    /// cache of system words `words` (see [`Working::words`]).
+    fn word_info(&self, word: NodeWord, words: &mut Vec<(u32, WordInfo)>) -> WordInfo {
+        match word {
             NodeWord::User(index) => {
                 let term = &self.user_terms[self.lattice.user_entry(index).term as usize];
-                (Origin::User, term.pos.tag(), None, None)
+                WordInfo::new(Origin::User, (term.pos.tag(), None, None))
             }
             NodeWord::System(id) => {
-                let (tag, semantic, expression) = system_details(self.dictionary, id);
-                (Origin::System, tag, semantic, expression)
+                if words.is_empty() {
+                    words.resize(
+                        WORD_CACHE_LEN,
+                        (NO_WORD, WordInfo::new(Origin::System, UNKNOWN_DETAILS)),
+                    );
+                }
+                let slot = &mut words[id as usize % WORD_CACHE_LEN];
+                if slot.0 != id {
+                    let details = system_details(self.dictionary, id);
+                    *slot = (id, WordInfo::new(Origin::System, details));
+                }
+                slot.1
             }
-            NodeWord::Unknown(id) => {
-                let (tag, semantic, expression) =
-                    match self.dictionary.unknown_dictionary.word_details_iter(id) {
-                        Some(fields) => details(fields),
-                        None => ("UNKNOWN", None, None),
-                    };
-                (Origin::Unknown, tag, semantic, expression)
-            }
-        };
+            NodeWord::Unknown(id) => self
+                .unknown_words
+                .get(id as usize)
+                .copied()
+                .unwrap_or_else(|| WordInfo::new(Origin::Unknown, UNKNOWN_DETAILS)),
+        }
+    }
+}
+
+/// The dictionary's part of a [`Morpheme`].
+#[derive(Debug, Clone, Copy)]
+struct WordInfo {
+    tag: &'static str,
+    pos: Pos,
+    last_pos: Pos,
+    semantic: Option<&'static str>,
+    expression: Option<&'static str>,
+    origin: Origin,
+}
+
+impl WordInfo {
+    fn new(origin: Origin, (tag, semantic, expression): Details<'static>) -> Self {
         let mut parts = tag.split('+');
         let pos = Pos::from_tag(parts.next().unwrap_or(""));
         let last_pos = parts.next_back().map_or(pos, Pos::from_tag);
-        Morpheme {
-            start,
-            end,
-            byte_start,
-            byte_end,
+        Self {
             tag,
             pos,
             last_pos,
@@ -434,12 +503,13 @@ impl Tokenizer {
 /// A morpheme's tag, semantic class and expression (see [`Morpheme`]).
 type Details<'d> = (&'d str, Option<&'d str>, Option<&'d str>);
 
+/// The [`Details`] of a word the dictionary has no features for.
+const UNKNOWN_DETAILS: Details<'static> = ("UNKNOWN", None, None);
+
 /// Tag, semantic class and expression from a mecab-ko-dic feature list
 /// (POS, semantic, final consonant, reading, type, first, last, expression).
 fn details<'d>(fields: impl Iterator<Item = &'d str>) -> Details<'d> {
-    let mut tag = "UNKNOWN";
-    let mut semantic = None;
-    let mut expression = None;
+    let (mut tag, mut semantic, mut expression) = UNKNOWN_DETAILS;
     for (index, value) in fields.enumerate().take(8) {
         match index {
             0 => tag = value,
@@ -464,11 +534,35 @@ fn system_details(dictionary: &Dictionary, id: u32) -> Details<'_> {
         .unwrap_or_else(|| details(dictionary.word_details_iter(id as usize)))
 }
 
-/// The fields [`details`] uses of a word with at least eight features, read
-/// from lindera 6.2's word records: per word id a little-endian `u32`
-/// offset into `words_data`, where a little-endian `u32` length precedes the
-/// NUL-joined features.
+/// The tag of system word `id` as [`system_details`] reads it (the test
+/// `system_details_read_as_lindera_reads_them` checks every word), reading
+/// no other field.
+fn system_tag(dictionary: &Dictionary, id: u32) -> &str {
+    feature_record(dictionary, id)
+        .and_then(|record| record.split(|&byte| byte == 0).next())
+        .and_then(|field| std::str::from_utf8(field).ok())
+        .unwrap_or_else(|| system_details(dictionary, id).0)
+}
+
+/// The fields [`details`] uses of a word with at least eight features.
 fn feature_fields<'d>(dictionary: &'d Dictionary, id: u32) -> Option<Details<'d>> {
+    let mut fields = feature_record(dictionary, id)?.split(|&byte| byte == 0);
+    let text = |field| std::str::from_utf8(field).ok();
+    // Most words have neither, so "*" is recognised before any UTF-8 check.
+    let optional = |field: &'d [u8]| match field {
+        b"*" => Some(None),
+        field => text(field).map(Some),
+    };
+    let tag = text(fields.next()?)?;
+    let semantic = optional(fields.next()?)?;
+    let expression = optional(fields.nth(5)?)?;
+    Some((tag, semantic, expression))
+}
+
+/// The NUL-joined features of system word `id` in lindera 6.2's word
+/// records: per word id a little-endian `u32` offset into `words_data`,
+/// where a little-endian `u32` length precedes the features.
+fn feature_record(dictionary: &Dictionary, id: u32) -> Option<&[u8]> {
     let prefix = &dictionary.prefix_dictionary;
     let index = id as usize * 4;
     let offset = u32::from_le_bytes(
@@ -481,19 +575,7 @@ fn feature_fields<'d>(dictionary: &'d Dictionary, id: u32) -> Option<Details<'d>
     let offset = offset as usize;
     let words: &[u8] = &prefix.words_data;
     let len = u32::from_le_bytes(words.get(offset..offset + 4)?.try_into().ok()?) as usize;
-    let mut fields = words
-        .get(offset + 4..offset + 4 + len)?
-        .split(|&byte| byte == 0);
-    let text = |field| std::str::from_utf8(field).ok();
-    // Most words have neither, so "*" is recognised before any UTF-8 check.
-    let optional = |field: &'d [u8]| match field {
-        b"*" => Some(None),
-        field => text(field).map(Some),
-    };
-    let tag = text(fields.next()?)?;
-    let semantic = optional(fields.next()?)?;
-    let expression = optional(fields.nth(5)?)?;
-    Some((tag, semantic, expression))
+    words.get(offset + 4..offset + 4 + len)
 }
 
 /// The embedded mecab-ko-dic, loaded once per process and shared by every
@@ -768,11 +850,9 @@ mod tests {
     fn system_details_read_as_lindera_reads_them() {
         let dictionary = tokenizer().dictionary();
         for id in 0..dictionary.prefix_dictionary.word_count() as u32 {
-            assert_eq!(
-                system_details(dictionary, id),
-                details(dictionary.word_details_iter(id as usize)),
-                "word {id}"
-            );
+            let lindera = details(dictionary.word_details_iter(id as usize));
+            assert_eq!(system_details(dictionary, id), lindera, "word {id}");
+            assert_eq!(system_tag(dictionary, id), lindera.0, "word {id}");
         }
     }
 
