@@ -32,6 +32,9 @@
 use foldhash::{HashMap, HashMapExt};
 use std::collections::hash_map::Entry;
 use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use crate::addresses::Address;
 use crate::analysis::Document;
@@ -144,183 +147,78 @@ pub struct Candidates {
     pub title: Option<usize>,
 }
 
+/// Section labels in square brackets at the start of a line ("[단독]",
+/// "[IT수다떨기]"): a column or rubric name, not the article's topic.
+static SECTION_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^[ \t]*\[[^\]\n]{1,12}\]").expect("the section label pattern is valid")
+});
+
+/// What every section label holds.
+const SECTION_LABEL_MARKS: [&str; 1] = ["["];
+
+/// Bylines: a bracketed span that names a reporter or holds an address
+/// ("[테크수다 기자 도안구 eyeball@techsuda.com]", "(서울=연합뉴스)"), or
+/// a name followed by 기자/특파원 ("홍길동 기자").
+static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"[\[(（【][^\])）】\n]{0,80}(?:기자|특파원|=|@)[^\])）】\n]{0,80}[\])）】]",
+        r"|(?:^|[\s=])[가-힣]{2,4}[ ]?(?:기자|특파원)(?:[\s=]|$)",
+    ))
+    .expect("the byline pattern is valid")
+});
+
+/// What every byline holds.
+const BYLINE_MARKS: [&str; 4] = ["기자", "특파원", "=", "@"];
+
 /// Byte spans of the text that never yield candidates, sorted by start:
 /// web addresses, bylines and section labels.
 pub fn excluded_spans(text: &str, addresses: &[Address]) -> Vec<Range<usize>> {
     let mut spans: Vec<Range<usize>> = addresses
         .iter()
         .map(|address| address.span.clone())
-        .chain(bylines(text))
-        .chain(section_labels(text))
+        .chain(matches_on_marked_lines(text, &BYLINE, &BYLINE_MARKS))
+        .chain(matches_on_marked_lines(
+            text,
+            &SECTION_LABEL,
+            &SECTION_LABEL_MARKS,
+        ))
         .collect();
     spans.sort_by_key(|span| span.start);
     spans
 }
 
-/// Section labels in square brackets at the start of a line ("[단독]",
-/// "[IT수다떨기]", after spaces or tabs): a column or rubric name, not the
-/// article's topic.
-fn section_labels(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
-    text.match_indices('[').filter_map(|(open, _)| {
-        let line_start = text[..open].trim_end_matches([' ', '\t']).len();
-        if line_start > 0 && !text[..line_start].ends_with('\n') {
-            return None;
-        }
-        let (close, _) = text[open + 1..]
-            .char_indices()
-            .take(SECTION_LABEL_MAX_CHARS + 1)
-            .find(|&(_, c)| c == ']' || c == '\n')
-            .filter(|&(close, c)| c == ']' && close > 0)?;
-        Some(line_start..open + close + 2)
-    })
-}
-
-/// The longest section label, in chars between the brackets.
-const SECTION_LABEL_MAX_CHARS: usize = 12;
-
-/// The bylines of `text` (see [`byline_at`]), in order.
-fn bylines(text: &str) -> Vec<Range<usize>> {
-    // Every byline holds one of its marks, and all of it but an opening or
-    // closing line break lies on the line of the mark: only those lines are
-    // read.
-    let mut marks: Vec<usize> = BYLINE_MARKS
+/// What `pattern.find_iter(text)` finds, for a pattern whose every match
+/// holds one of `marks` and lies on the line of that mark, give or take the
+/// line breaks at either end of the line. The pattern then only has to run
+/// over the lines that hold a mark, which most lines of an article do not.
+fn matches_on_marked_lines(text: &str, pattern: &Regex, marks: &[&str]) -> Vec<Range<usize>> {
+    let mut at_marks: Vec<usize> = marks
         .iter()
-        // Most texts hold none of the marks, which this tells fastest.
         .filter(|&&mark| text.contains(mark))
         .flat_map(|mark| text.match_indices(mark).map(|(at, _)| at))
         .collect();
-    marks.sort_unstable();
-    let mut found = Vec::new();
-    // Where the next byline may start: bylines never overlap.
-    let mut from = 0;
-    // The end of the last line read.
+    at_marks.sort_unstable();
+    let mut found: Vec<Range<usize>> = Vec::new();
     let mut line_end = 0;
-    for mark in marks {
+    for mark in at_marks {
         if mark < line_end {
             continue;
         }
-        let line_start = text[line_end..mark]
-            .rfind('\n')
-            .map_or(line_end, |offset| line_end + offset + 1);
-        line_end = text[mark..]
-            .find('\n')
-            .map_or(text.len(), |offset| mark + offset);
-        // A byline may open with the line break before its line.
-        let mut at = from.max(line_start.saturating_sub(1));
-        while at < line_end {
-            match byline_at(text, at) {
-                Some(end) => {
-                    found.push(at..end);
-                    from = end;
-                    at = end;
-                }
-                None => at += text[at..].chars().next().map_or(1, char::len_utf8),
-            }
+        let line_start = text[..mark].rfind('\n').map_or(0, |at| at + 1);
+        line_end = text[mark..].find('\n').map_or(text.len(), |at| mark + at);
+        // The text up to and including the line's closing line break, so
+        // that anchors and look-behind see what they would in the whole
+        // text; a match may open with the line break before the line.
+        let haystack = &text[..(line_end + 1).min(text.len())];
+        let mut from = line_start
+            .saturating_sub(1)
+            .max(found.last().map_or(0, |span| span.end));
+        while let Some(m) = pattern.find_at(haystack, from) {
+            found.push(m.range());
+            from = m.end();
         }
     }
     found
-}
-
-/// What a byline holds: a bracketed span with one of these, or a name
-/// before one of the first two.
-const BYLINE_MARKS: [&str; 4] = ["기자", "특파원", "=", "@"];
-
-/// The reporter words that follow a name in a byline ("홍길동 기자").
-const REPORTER_WORDS: [&str; 2] = ["기자", "특파원"];
-
-const OPENING_BRACKETS: [char; 4] = ['[', '(', '（', '【'];
-const CLOSING_BRACKETS: [char; 4] = [']', ')', '）', '】'];
-
-/// The most chars a bracketed byline holds on either side of its mark.
-const BRACKETED_SIDE_CHARS: usize = 80;
-
-/// The end of the byline starting at byte `at`, if one does: a bracketed
-/// span naming a reporter or holding an address ("[테크수다 기자 도안구
-/// eyeball@techsuda.com]", "(서울=연합뉴스)"), or a name of two to four
-/// syllables followed by 기자 or 특파원 ("홍길동 기자"). Scanning the text
-/// with this from left to right finds what the pattern
-///
-/// ```text
-/// [\[(（【][^\])）】\n]{0,80}(?:기자|특파원|=|@)[^\])）】\n]{0,80}[\])）】]
-/// |(?:^|[\s=])[가-힣]{2,4}[ ]?(?:기자|특파원)(?:[\s=]|$)
-/// ```
-///
-/// finds (leftmost first); compiling that pattern would cost more than
-/// reading all the bylines of a few hundred documents.
-fn byline_at(text: &str, at: usize) -> Option<usize> {
-    let first = text[at..].chars().next()?;
-    let after_first = at + first.len_utf8();
-    if OPENING_BRACKETS.contains(&first)
-        && let Some(end) = bracketed_byline(text, after_first)
-    {
-        return Some(end);
-    }
-    if at == 0
-        && let Some(end) = named_byline(text, 0)
-    {
-        return Some(end);
-    }
-    if first.is_whitespace() || first == '=' {
-        return named_byline(text, after_first);
-    }
-    None
-}
-
-/// The end of a bracketed byline whose inside starts at byte `inside`: the
-/// inside runs to the first closing bracket on the same line and holds a
-/// mark with at most [`BRACKETED_SIDE_CHARS`] chars on either side of it.
-fn bracketed_byline(text: &str, inside: usize) -> Option<usize> {
-    let longest_inside = 2 * BRACKETED_SIDE_CHARS + 3;
-    for (chars, (offset, c)) in text[inside..].char_indices().enumerate() {
-        if CLOSING_BRACKETS.contains(&c) {
-            let inside_text = &text[inside..inside + offset];
-            let marked = BYLINE_MARKS.iter().any(|mark| {
-                inside_text.match_indices(mark).any(|(at, _)| {
-                    inside_text[..at].chars().count() <= BRACKETED_SIDE_CHARS
-                        && inside_text[at + mark.len()..].chars().count() <= BRACKETED_SIDE_CHARS
-                })
-            });
-            return marked.then_some(inside + offset + c.len_utf8());
-        }
-        if c == '\n' || chars == longest_inside {
-            return None;
-        }
-    }
-    None
-}
-
-/// The end of a "NAME 기자" byline whose name starts at byte `name`:
-/// the longest name that works, a space if there is one, the reporter word,
-/// then a space, a line break, `=` or the end of the text (taken along).
-fn named_byline(text: &str, name: usize) -> Option<usize> {
-    let rest = &text[name..];
-    let syllables = rest
-        .chars()
-        .take(4)
-        .take_while(|&c| is_hangul_syllable(c))
-        .count();
-    for length in (2..=syllables).rev() {
-        // Hangul syllables take three bytes each.
-        let after_name = &rest[3 * length..];
-        for after_space in [after_name.strip_prefix(' '), Some(after_name)]
-            .into_iter()
-            .flatten()
-        {
-            for word in REPORTER_WORDS {
-                let Some(after) = after_space.strip_prefix(word) else {
-                    continue;
-                };
-                match after.chars().next() {
-                    Some(c) if c.is_whitespace() || c == '=' => {
-                        return Some(text.len() - after.len() + c.len_utf8());
-                    }
-                    None => return Some(text.len()),
-                    Some(_) => {}
-                }
-            }
-        }
-    }
-    None
 }
 
 /// Appends the word key of `surface` to `buffer`: the surface in lower case.
@@ -756,7 +654,6 @@ mod tests {
     use std::sync::OnceLock;
 
     use proptest::prelude::*;
-    use regex::Regex;
 
     use super::*;
     use crate::analysis::{Analyzer, AnalyzerConfig, SentenceMode};
@@ -946,19 +843,13 @@ mod tests {
     }
 
     proptest! {
-        /// Bylines and section labels are read by hand; these are the
-        /// patterns they follow (see [`byline_at`], [`section_labels`]).
+        /// The patterns run only over the lines that hold a mark, and find
+        /// what they find over the whole text.
         #[test]
-        fn exclusions_are_what_their_patterns_find(text in byline_text()) {
-            let byline = Regex::new(concat!(
-                r"[\[(（【][^\])）】\n]{0,80}(?:기자|특파원|=|@)[^\])）】\n]{0,80}[\])）】]",
-                r"|(?:^|[\s=])[가-힣]{2,4}[ ]?(?:기자|특파원)(?:[\s=]|$)",
-            ))
-            .unwrap();
-            let section_label = Regex::new(r"(?m)^[ \t]*\[[^\]\n]{1,12}\]").unwrap();
-            let mut expected: Vec<Range<usize>> = byline
+        fn exclusions_are_what_their_patterns_find_in_the_whole_text(text in byline_text()) {
+            let mut expected: Vec<Range<usize>> = BYLINE
                 .find_iter(&text)
-                .chain(section_label.find_iter(&text))
+                .chain(SECTION_LABEL.find_iter(&text))
                 .map(|m| m.range())
                 .collect();
             expected.sort_by_key(|span| span.start);
