@@ -172,28 +172,16 @@ struct Search {
     /// list through [`Node::next_ending`]), or [`NONE`].
     ending: Vec<u32>,
     /// The nodes ending at the current position, collapsed to the best one
-    /// per right id, sorted by key.
+    /// per right id.
     previous: Vec<Previous>,
     /// Per right id: (generation, index into `previous`), valid when the
     /// generation is the current one.
     right_slots: Vec<(u32, u32)>,
-    left_memo: Vec<LeftMemo>,
+    /// Per left id: (generation, best key) of a word already connected at
+    /// the current position; the many entries that share a left id there
+    /// (homographs, inflections) reuse it.
+    left_memo: Vec<(u32, Key)>,
     generation: u32,
-}
-
-/// What the search remembers per left id.
-#[derive(Debug, Clone, Copy, Default)]
-struct LeftMemo {
-    /// The best key of a word with this left id connected at the current
-    /// position, valid when `generation` is the current one: the many
-    /// entries that share a left id there (homographs, inflections) reuse
-    /// it.
-    generation: u32,
-    best: Key,
-    /// The cheapest connection cost in the left id's row of the matrix,
-    /// found the first time the row is read (a thread's searches all read
-    /// the one embedded dictionary's matrix).
-    floor: Option<i16>,
 }
 
 /// A line buffer longer than this many chars is freed after a document, so
@@ -222,7 +210,7 @@ impl Search {
         }
         let lefts = matrix.backward_size as usize;
         if self.left_memo.len() < lefts {
-            self.left_memo.resize(lefts, LeftMemo::default());
+            self.left_memo.resize(lefts, (0, 0));
         }
         self.nodes.push(Node {
             start: 0,
@@ -265,21 +253,18 @@ impl Search {
     }
 
     /// Collapses the nodes ending at `position` (at least one) to the best
-    /// one per right id into `previous`, sorted by key.
+    /// one per right id into `previous`.
     ///
     /// A following word's total through a node is the node's best cost plus
     /// the connection cost from its right id, so only the cheapest node per
     /// right id can win. This makes the inner loop of the search read one
-    /// compact list instead of every node ending there, and the order lets
-    /// it stop early (see [`Search::best_previous`]).
+    /// compact list instead of every node ending there.
     fn collapse_previous(&mut self, position: usize) {
         self.previous.clear();
         self.generation = self.generation.wrapping_add(1);
         if self.generation == 0 {
             self.right_slots.fill((0, 0));
-            for memo in &mut self.left_memo {
-                memo.generation = 0;
-            }
+            self.left_memo.fill((0, 0));
             self.generation = 1;
         }
         let mut index = self.ending[position];
@@ -299,7 +284,6 @@ impl Search {
             }
             index = node.next_ending;
         }
-        self.previous.sort_unstable_by_key(|previous| previous.key);
     }
 
     /// The cheapest connection from the nodes ending at the current position
@@ -307,29 +291,18 @@ impl Search {
     #[inline]
     fn best_previous(&mut self, matrix: &ConnectionCostMatrix, left_id: u16) -> Key {
         let memo = &mut self.left_memo[usize::from(left_id)];
-        if memo.generation == self.generation {
-            return memo.best;
+        if memo.0 == self.generation {
+            return memo.1;
         }
         let row = matrix.row(u32::from(left_id));
-        let floor_cost = memo
-            .floor
-            .unwrap_or_else(|| row.iter().copied().min().unwrap_or(0));
-        let floor = key_cost(floor_cost);
-        let mut best = Key::MAX;
-        for previous in &self.previous {
-            // No connection from this row costs less than `floor`, and the
-            // nodes come cheapest first: once one cannot beat the best even
-            // so, no later one can (keys differ, so a tie is impossible).
-            if previous.key + floor >= best {
-                break;
-            }
-            best = best.min(previous.key + key_cost(row[usize::from(previous.right_id)]));
-        }
-        *memo = LeftMemo {
-            generation: self.generation,
-            best,
-            floor: Some(floor_cost),
-        };
+        // A fold from `Key::MAX` compiles to compare-and-move, with no
+        // branch on the costs. (Sorting the nodes to stop early, bounded by
+        // the row's cheapest cost, visited a third of them but cost as many
+        // instructions in all and more time: its branches are unpredictable.)
+        let best = self.previous.iter().fold(Key::MAX, |best, previous| {
+            best.min(previous.key + key_cost(row[usize::from(previous.right_id)]))
+        });
+        *memo = (self.generation, best);
         best
     }
 
