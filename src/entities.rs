@@ -35,7 +35,7 @@ use crate::addresses::{Address, AddressKind};
 use crate::analysis::Document;
 use crate::error::{Error, Result};
 use crate::normalize::CharCounter;
-use crate::resources::{EntityWords, Terms, is_hangul_syllable};
+use crate::resources::{EntityWords, Terms, is_hangul_syllable, is_lowercase, push_lowercase};
 use crate::tokenize::{Morpheme, Origin, Pos};
 
 /// The entity types of kosum's JSON schema v1.
@@ -359,22 +359,6 @@ fn alias_key(surface: &str) -> String {
     key
 }
 
-/// Whether lower casing leaves `text` as it is. Most morphemes are Hangul or
-/// lower-case Latin: this spares them the case tables.
-fn is_lowercase(text: &str) -> bool {
-    text.chars()
-        .all(|c| is_hangul_syllable(c) || c.is_ascii() && !c.is_ascii_uppercase())
-}
-
-/// Appends `text` to `key` in lower case.
-fn push_lowercase(key: &mut String, text: &str) {
-    if is_lowercase(text) {
-        key.push_str(text);
-    } else {
-        key.extend(text.chars().flat_map(char::to_lowercase));
-    }
-}
-
 /// The recognizers in order of trust (earlier wins).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Source {
@@ -530,7 +514,7 @@ fn morpheme_facts<'g>(
                 entry
             } else {
                 lowercase.clear();
-                lowercase.extend(surface.chars().flat_map(char::to_lowercase));
+                push_lowercase(&mut lowercase, surface);
                 lexicon.get(&lowercase)
             };
             MorphemeFacts {

@@ -98,16 +98,37 @@ pub fn has_uppercase(text: &str) -> bool {
         .any(|c| !is_hangul_syllable(c) && c.is_uppercase())
 }
 
-/// `text` in lower case. Text of Hangul syllables and ASCII without capitals,
-/// which lower-casing leaves as it is, is copied without the Unicode tables.
-fn lowercase(text: &str) -> String {
-    let caseless = text
-        .chars()
-        .all(|c| is_hangul_syllable(c) || c.is_ascii() && !c.is_ascii_uppercase());
-    if caseless {
-        text.to_string()
+/// Whether lower-casing `text` char by char leaves it as it is. Hangul
+/// syllables and ASCII, most of kosum's text, are answered without the
+/// Unicode case tables.
+pub fn is_lowercase(text: &str) -> bool {
+    text.chars().all(|c| {
+        if c.is_ascii() {
+            !c.is_ascii_uppercase()
+        } else if is_hangul_syllable(c) {
+            true
+        } else {
+            let mut lower = c.to_lowercase();
+            lower.next() == Some(c) && lower.next().is_none()
+        }
+    })
+}
+
+/// `text` lower-cased char by char, borrowed when that changes nothing.
+pub fn lowercase(text: &str) -> Cow<'_, str> {
+    if is_lowercase(text) {
+        Cow::Borrowed(text)
     } else {
-        text.to_lowercase()
+        Cow::Owned(text.chars().flat_map(char::to_lowercase).collect())
+    }
+}
+
+/// Appends `text` to `buffer`, lower-cased char by char.
+pub fn push_lowercase(buffer: &mut String, text: &str) {
+    if is_lowercase(text) {
+        buffer.push_str(text);
+    } else {
+        buffer.extend(text.chars().flat_map(char::to_lowercase));
     }
 }
 
@@ -205,7 +226,7 @@ fn list_entries(text: &str) -> impl Iterator<Item = &str> {
 
 impl Stopwords {
     pub fn parse(text: &str) -> Self {
-        let words = list_entries(text).map(lowercase).collect();
+        let words = list_entries(text).map(str::to_lowercase).collect();
         Self { words }
     }
 
@@ -419,6 +440,18 @@ mod tests {
         )
         .unwrap();
         assert!(terms.iter().all(|term| !term.is_tokenizer_entry()));
+    }
+
+    #[test]
+    fn lower_casing_borrows_what_it_leaves_alone() {
+        assert!(is_lowercase("클라우드 gpu é"));
+        assert!(!is_lowercase("클라우드 GPU"));
+        assert!(!is_lowercase("É"));
+        assert!(matches!(lowercase("오픈ai"), Cow::Borrowed("오픈ai")));
+        assert_eq!(lowercase("오픈AI Émile"), "오픈ai émile");
+        let mut buffer = String::from("키:");
+        push_lowercase(&mut buffer, "ChatGPT");
+        assert_eq!(buffer, "키:chatgpt");
     }
 
     #[test]

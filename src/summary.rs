@@ -36,7 +36,7 @@ use foldhash::{HashMap, HashMapExt};
 
 use crate::analysis::{Document, SummaryLength};
 use crate::keywords::Keyword;
-use crate::resources::is_hangul_syllable;
+use crate::resources::lowercase;
 use crate::scoring::{Graph, Idf, pagerank};
 use crate::tokenize::{Morpheme, Pos};
 
@@ -643,7 +643,7 @@ impl Profiles {
 fn term_at<'t>(text: &'t str, morphemes: &[Morpheme], i: usize) -> (usize, Option<Cow<'t, str>>) {
     let m = &morphemes[i];
     match m.pos {
-        Pos::NNG | Pos::NNP | Pos::XR => (1, Some(lower(m.surface(text)))),
+        Pos::NNG | Pos::NNP | Pos::XR => (1, Some(lowercase(m.surface(text)))),
         Pos::SL | Pos::SN => {
             let mut end = i + 1;
             let mut has_letter = m.pos == Pos::SL;
@@ -656,30 +656,9 @@ fn term_at<'t>(text: &'t str, morphemes: &[Morpheme], i: usize) -> (usize, Optio
             }
             // Glued morphemes are one contiguous stretch of the text.
             let run = &text[m.byte_start..morphemes[end - 1].byte_end];
-            (end - i, has_letter.then(|| lower(run)))
+            (end - i, has_letter.then(|| lowercase(run)))
         }
         _ => (1, None),
-    }
-}
-
-/// `surface` lower-cased char by char, borrowed when that changes nothing.
-fn lower(surface: &str) -> Cow<'_, str> {
-    let changes = |c: char| {
-        if is_hangul_syllable(c) {
-            return false;
-        }
-        let mut lower = c.to_lowercase();
-        lower.next() != Some(c) || lower.next().is_some()
-    };
-    let unchanged = if surface.is_ascii() {
-        !surface.bytes().any(|b| b.is_ascii_uppercase())
-    } else {
-        !surface.chars().any(changes)
-    };
-    if unchanged {
-        Cow::Borrowed(surface)
-    } else {
-        Cow::Owned(surface.chars().flat_map(char::to_lowercase).collect())
     }
 }
 
