@@ -35,7 +35,6 @@
 //! identical.
 
 use foldhash::{HashMap, HashMapExt};
-use std::cell::Cell;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -302,36 +301,32 @@ pub fn pagerank(graph: &Graph, damping: f64, personalization: Option<&[f64]>) ->
         .collect();
     let dangling_nodes: Vec<usize> = (0..n).filter(|&i| out_weight[i] <= 0.0).collect();
     // What each node passes along each unit of its out-weight this round.
-    let share = vec![Cell::new(0.0); n];
-    // Each edge holds its sender's share itself rather than the sender's
-    // index, which the sums below would check at every step.
-    let incoming = incoming_edges(graph, &out_weight);
-    let edges: Vec<(&Cell<f64>, f64)> = incoming
-        .edges
-        .iter()
-        .map(|&(i, w)| (&share[i], w))
-        .collect();
-    let incoming: Vec<&[(&Cell<f64>, f64)]> = incoming
-        .starts
-        .windows(2)
-        .map(|range| &edges[range[0]..range[1]])
-        .collect();
+    let mut share = vec![0.0; n];
+    // The edges that carry weight (positive, from a node with out-weight),
+    // turned around: (sender, weight) per receiving node, senders ascending.
+    let out_weight_of = &out_weight;
+    let incoming = Grouped::new(n, || {
+        graph.iter().enumerate().flat_map(|(i, edges)| {
+            edges
+                .iter()
+                .filter(move |&&(_, w)| out_weight_of[i] > 0.0 && w > 0.0)
+                .map(move |&(j, w)| (j, (i, w)))
+        })
+    });
     let mut scores = jump.clone();
     let mut next = vec![0.0; n];
     for _ in 0..100 {
         let dangling: f64 = dangling_nodes.iter().map(|&i| scores[i]).sum();
-        for ((share, score), out) in share.iter().zip(&scores).zip(&out_weight) {
-            share.set(damping * score / out);
+        for ((share, score), out) in share.iter_mut().zip(&scores).zip(&out_weight) {
+            *share = damping * score / out;
         }
         let base = 1.0 - damping + damping * dangling;
         let mut change = 0.0;
         // Each node adds up what it receives in the order of the senders.
-        for (((value, score), jump), edges) in
-            next.iter_mut().zip(&scores).zip(&jump).zip(&incoming)
-        {
+        for (j, ((value, score), jump)) in next.iter_mut().zip(&scores).zip(&jump).enumerate() {
             let mut received = base * jump;
-            for &(share, w) in *edges {
-                received += share.get() * w;
+            for &(i, w) in incoming.get(j) {
+                received += share[i] * w;
             }
             change += (score - received).abs();
             *value = received;
@@ -344,43 +339,38 @@ pub fn pagerank(graph: &Graph, damping: f64, personalization: Option<&[f64]>) ->
     scores
 }
 
-/// The edges of a [`Graph`] turned around, for [`pagerank`]: for every node,
-/// the `(sender, weight)` of the edges that reach it, senders in ascending
-/// order, in one array.
-struct Incoming {
-    /// `edges[starts[j]..starts[j + 1]]` reach node j.
+/// Values grouped by a key in `0..keys`, all in one buffer: the values of
+/// key k are `values[starts[k]..starts[k + 1]]`, in the order they came.
+/// For the inverted lists of graphs (incoming edges, term postings), where a
+/// vector per key would cost an allocation each.
+pub struct Grouped<T> {
     starts: Vec<usize>,
-    edges: Vec<(usize, f64)>,
+    values: Vec<T>,
 }
 
-/// The edges of `graph` that carry weight (positive, from a node with
-/// out-weight), turned around.
-fn incoming_edges(graph: &Graph, out_weight: &[f64]) -> Incoming {
-    let carries = |i: usize, w: f64| out_weight[i] > 0.0 && w > 0.0;
-    let mut starts = vec![0; graph.len() + 1];
-    for (i, edges) in graph.iter().enumerate() {
-        for &(j, w) in edges {
-            if carries(i, w) {
-                starts[j + 1] += 1;
-            }
+impl<T: Copy + Default> Grouped<T> {
+    /// Groups the `(key, value)` pairs that `pairs` yields; it is called
+    /// twice, to count and then to fill, and must yield the same both times.
+    pub fn new<I: Iterator<Item = (usize, T)>>(keys: usize, pairs: impl Fn() -> I) -> Self {
+        let mut starts = vec![0; keys + 1];
+        for (key, _) in pairs() {
+            starts[key + 1] += 1;
         }
-    }
-    for j in 0..graph.len() {
-        starts[j + 1] += starts[j];
-    }
-    let mut filled = starts.clone();
-    let mut incoming = vec![(0, 0.0); starts[graph.len()]];
-    for (i, edges) in graph.iter().enumerate() {
-        for &(j, w) in edges {
-            if carries(i, w) {
-                incoming[filled[j]] = (i, w);
-                filled[j] += 1;
-            }
+        for key in 0..keys {
+            starts[key + 1] += starts[key];
         }
+        let mut filled = starts.clone();
+        let mut values = vec![T::default(); starts[keys]];
+        for (key, value) in pairs() {
+            values[filled[key]] = value;
+            filled[key] += 1;
+        }
+        Self { starts, values }
     }
-    Incoming {
-        starts,
-        edges: incoming,
+
+    /// The values of `key`, in the order they came.
+    pub fn get(&self, key: usize) -> &[T] {
+        &self.values[self.starts[key]..self.starts[key + 1]]
     }
 }
 

@@ -37,7 +37,7 @@ use foldhash::{HashMap, HashMapExt};
 use crate::analysis::{Document, SummaryLength};
 use crate::keywords::Keyword;
 use crate::resources::lowercase;
-use crate::scoring::{Graph, Idf, pagerank};
+use crate::scoring::{Graph, Grouped, Idf, pagerank};
 use crate::tokenize::{Morpheme, Pos};
 
 /// One chosen sentence: its index in the document's sentence list and its
@@ -510,29 +510,19 @@ impl Profiles {
     /// weights; LexRank: unit edges where the cosine passes the threshold).
     fn graph(&self, method: SummaryMethod) -> Graph {
         let n = self.sentences.len();
-        // Postings of all terms in one buffer: term t's (sentence, count)
-        // pairs, in sentence order, are at posting_starts[t]..[t + 1].
-        let content = || self.sentences.iter().enumerate().filter(|(_, p)| p.content);
-        let mut posting_starts = vec![0usize; self.idf.len() + 1];
-        for (_, profile) in content() {
-            for &(term, _) in &profile.terms {
-                posting_starts[term as usize + 1] += 1;
-            }
-        }
-        for t in 1..posting_starts.len() {
-            posting_starts[t] += posting_starts[t - 1];
-        }
-        let mut filled = posting_starts.clone();
-        let mut posting_pairs = vec![(0u32, 0.0f64); posting_starts[self.idf.len()]];
-        for (s, profile) in content() {
-            for &(term, count) in &profile.terms {
-                posting_pairs[filled[term as usize]] = (s as u32, count);
-                filled[term as usize] += 1;
-            }
-        }
-        let posting_of = |term: u32| {
-            &posting_pairs[posting_starts[term as usize]..posting_starts[term as usize + 1]]
-        };
+        // Each term's (sentence, count) pairs, in sentence order.
+        let postings = Grouped::new(self.idf.len(), || {
+            self.sentences
+                .iter()
+                .enumerate()
+                .filter(|(_, profile)| profile.content)
+                .flat_map(|(s, profile)| {
+                    profile
+                        .terms
+                        .iter()
+                        .map(move |&(term, count)| (term as usize, (s as u32, count)))
+                })
+        });
         let mut accumulator = vec![0.0f64; n];
         let mut touched: Vec<u32> = Vec::new();
         let mut edges: Vec<(u32, u32, f64)> = Vec::new();
@@ -542,7 +532,7 @@ impl Profiles {
                 continue;
             }
             for &(term, count) in &profile.terms {
-                let posting = posting_of(term);
+                let posting = postings.get(term as usize);
                 let window = if posting.len() > POSTING_WINDOW {
                     let at = posting.partition_point(|&(o, _)| (o as usize) < s);
                     let from = at.saturating_sub(POSTING_WINDOW / 2);
