@@ -21,6 +21,8 @@ use std::sync::atomic::{AtomicU8, Ordering};
 
 use foldhash::{HashMap, HashMapExt};
 
+use super::SlotCache;
+
 use lindera::dictionary::Dictionary;
 use lindera_dictionary::dictionary::character_definition::CategoryId;
 use lindera_dictionary::dictionary::connection_cost_matrix::ConnectionCostMatrix;
@@ -150,19 +152,12 @@ pub struct Lattice {
 pub struct Scratch {
     chars: Vec<char>,
     categories: Vec<u64>,
-    /// Category sets of chars seen before, at char code modulo
-    /// [`CLASS_CACHE_LEN`] (empty until the first piece): Korean text
-    /// draws on a few hundred syllables, so most chars are found here
-    /// instead of being classified again.
-    class_cache: Vec<(u32, u64)>,
+    /// Category sets of chars seen before: Korean text draws on a few
+    /// hundred syllables, so most chars are found here instead of being
+    /// classified again.
+    class_cache: SlotCache<u64>,
     search: Search,
 }
-
-/// Slots of [`Scratch::class_cache`] (a power of two).
-const CLASS_CACHE_LEN: usize = 1024;
-
-/// The code marking an empty [`Scratch::class_cache`] slot (no char has it).
-const NO_CHAR: u32 = u32::MAX;
 
 /// The lattice of one piece being searched.
 #[derive(Default)]
@@ -482,17 +477,12 @@ impl Lattice {
         // Category bit sets per char (bit i = category i), for grouping, with
         // SPACE_BIT marking whitespace.
         let definitions = &dictionary.character_definition;
-        if class_cache.is_empty() {
-            class_cache.resize(CLASS_CACHE_LEN, (NO_CHAR, 0));
-        }
         categories.clear();
-        categories.extend(chars.iter().map(|&c| {
-            let slot = &mut class_cache[c as usize % CLASS_CACHE_LEN];
-            if slot.0 != c as u32 {
-                *slot = (c as u32, self.char_class(dictionary, c));
-            }
-            slot.1
-        }));
+        categories.extend(
+            chars.iter().map(|&c| {
+                class_cache.get_or_insert_with(c as u32, || self.char_class(dictionary, c))
+            }),
+        );
         let categories = &*categories;
         let is_space = |i: usize| categories[i] & SPACE_BIT != 0;
         let matrix = &dictionary.connection_cost_matrix;

@@ -34,20 +34,46 @@ thread_local! {
 #[derive(Default)]
 struct Working {
     lattice: Scratch,
-    /// System words read lately, at word id modulo [`WORD_CACHE_LEN`]
-    /// (empty until the first morpheme). A text's path words draw on a few
-    /// thousand dictionary words, particles and endings most of all, so
+    /// System words read lately, by word id. A text's path words draw on a
+    /// few thousand dictionary words, particles and endings most of all, so
     /// most are found here instead of being read from their records again.
     /// Every tokenizer searches the one embedded dictionary, so word ids
     /// mean the same whichever tokenizer filled a slot.
-    words: Vec<(u32, WordInfo)>,
+    words: SlotCache<WordInfo>,
 }
 
-/// Slots of [`Working::words`].
-const WORD_CACHE_LEN: usize = 1024;
+/// A small direct-mapped cache by `u32` key (a char code, a word id): one
+/// slot per key modulo [`SlotCache::LEN`], so a lookup is one comparison and
+/// a newer key simply replaces an older one in its slot.
+struct SlotCache<V> {
+    slots: Vec<Option<(u32, V)>>,
+}
 
-/// The word id marking an empty [`Working::words`] slot (no word has it).
-const NO_WORD: u32 = u32::MAX;
+impl<V> Default for SlotCache<V> {
+    fn default() -> Self {
+        Self { slots: Vec::new() }
+    }
+}
+
+impl<V: Copy> SlotCache<V> {
+    const LEN: usize = 1024;
+
+    /// The value of `key`, made by `make` when its slot holds another key.
+    fn get_or_insert_with(&mut self, key: u32, make: impl FnOnce() -> V) -> V {
+        if self.slots.is_empty() {
+            self.slots.resize_with(Self::LEN, || None);
+        }
+        let slot = &mut self.slots[key as usize % Self::LEN];
+        match *slot {
+            Some((held, value)) if held == key => value,
+            _ => {
+                let value = make();
+                *slot = Some((key, value));
+                value
+            }
+        }
+    }
+}
 
 mod embedded {
     lindera_dictionary::embedded_dictionary!("/ko-dic", KoDicLoader);
@@ -444,26 +470,15 @@ impl Tokenizer {
 
     /// What the morphemes of `word` take from the dictionary, through the
     /// cache of system words `words` (see [`Working::words`]).
-    fn word_info(&self, word: NodeWord, words: &mut Vec<(u32, WordInfo)>) -> WordInfo {
+    fn word_info(&self, word: NodeWord, words: &mut SlotCache<WordInfo>) -> WordInfo {
         match word {
             NodeWord::User(index) => {
                 let term = &self.user_terms[self.lattice.user_entry(index).term as usize];
                 WordInfo::new(Origin::User, (term.pos.tag(), None, None))
             }
-            NodeWord::System(id) => {
-                if words.is_empty() {
-                    words.resize(
-                        WORD_CACHE_LEN,
-                        (NO_WORD, WordInfo::new(Origin::System, UNKNOWN_DETAILS)),
-                    );
-                }
-                let slot = &mut words[id as usize % WORD_CACHE_LEN];
-                if slot.0 != id {
-                    let details = system_details(self.dictionary, id);
-                    *slot = (id, WordInfo::new(Origin::System, details));
-                }
-                slot.1
-            }
+            NodeWord::System(id) => words.get_or_insert_with(id, || {
+                WordInfo::new(Origin::System, system_details(self.dictionary, id))
+            }),
             NodeWord::Unknown(id) => self
                 .unknown_words
                 .get(id as usize)
