@@ -1,17 +1,19 @@
 //! Parallel analysis with output in input order and flat memory.
 //!
-//! Workers (a rayon pool of `--threads` threads) take jobs one at a time from
-//! the input iterator and send results to the caller's thread, which writes
-//! them strictly in input order as soon as each next one is ready. A worker
-//! may run at most a fixed window of jobs ahead of the last one written, so
-//! a slow document holds back at most that many finished results, whatever
-//! the number of inputs; and a result is never lost: a panicking analysis
-//! becomes an error result for its input.
+//! `--threads` workers (the calling thread and `--threads` − 1 more) take
+//! jobs one at a time from the input iterator. A worker that finishes the
+//! job next in input order writes it, and any finished ones after it, itself;
+//! others leave their results for it. So no thread waits for results and
+//! none is woken per document (on a virtual machine a wake-up costs a
+//! good part of a short document's analysis). A worker may run at most a
+//! fixed window of jobs ahead of the last one written, so a slow document
+//! holds back at most that many finished results, whatever the number of
+//! inputs; and a result is never lost: a panicking analysis becomes an error
+//! result for its input.
 
 use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::mpsc;
-use std::sync::{Condvar, Mutex};
+use std::sync::{Condvar, Mutex, MutexGuard};
 
 /// How many jobs per thread may be in flight beyond the last one written.
 const WINDOW_PER_THREAD: usize = 8;
@@ -23,33 +25,65 @@ pub enum Flow {
     Stop,
 }
 
-struct Gate {
-    state: Mutex<GateState>,
+/// The results on their way out, and the writer.
+struct Output<R, O> {
+    state: Mutex<OutputState<R, O>>,
+    /// Signalled when `written` moves or the run stops, if a worker waits.
     moved: Condvar,
 }
 
-struct GateState {
+struct OutputState<R, O> {
+    /// Finished results waiting for an earlier one, by job index.
+    pending: BTreeMap<usize, R>,
+    /// How many results have been written (the index of the next one).
     written: usize,
     stopped: bool,
+    /// Workers waiting in [`Output::admit`].
+    waiting: usize,
+    write: O,
 }
 
-impl Gate {
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl<R, O: FnMut(R) -> Flow> Output<R, O> {
     /// Waits until job `index` is within the window; false once stopped.
     fn admit(&self, index: usize, window: usize) -> bool {
-        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let mut state = lock(&self.state);
         while !state.stopped && index >= state.written + window {
+            state.waiting += 1;
             state = self.moved.wait(state).unwrap_or_else(|e| e.into_inner());
+            state.waiting -= 1;
         }
         !state.stopped
     }
 
-    fn advance(&self, written: usize) {
-        self.state.lock().unwrap_or_else(|e| e.into_inner()).written = written;
-        self.moved.notify_all();
+    /// Hands in job `index`'s result and writes every result now next in
+    /// order; false once the run has stopped.
+    fn deliver(&self, index: usize, result: R) -> bool {
+        let mut guard = lock(&self.state);
+        let state = &mut *guard;
+        if state.stopped {
+            return false;
+        }
+        state.pending.insert(index, result);
+        let before = state.written;
+        while let Some(result) = state.pending.remove(&state.written) {
+            state.written += 1;
+            if let Flow::Stop = (state.write)(result) {
+                state.stopped = true;
+                break;
+            }
+        }
+        if (state.written != before || state.stopped) && state.waiting > 0 {
+            self.moved.notify_all();
+        }
+        !state.stopped
     }
 
     fn stop(&self) {
-        self.state.lock().unwrap_or_else(|e| e.into_inner()).stopped = true;
+        lock(&self.state).stopped = true;
         self.moved.notify_all();
     }
 }
@@ -62,7 +96,7 @@ pub fn run_ordered<J, R, I, W, P, O>(
     jobs: I,
     work: W,
     on_panic: P,
-    mut write: O,
+    write: O,
 ) -> anyhow::Result<()>
 where
     I: Iterator<Item = J> + Send,
@@ -70,70 +104,54 @@ where
     R: Send,
     W: Fn(J) -> R + Sync,
     P: Fn(String) -> R + Sync,
-    O: FnMut(R) -> Flow,
+    O: FnMut(R) -> Flow + Send,
 {
     let threads = threads.max(1);
     let window = threads * WINDOW_PER_THREAD;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .thread_name(|i| format!("kosum-worker-{i}"))
-        .build()?;
-    let gate = Gate {
-        state: Mutex::new(GateState {
+    let queue = Mutex::new(jobs.enumerate());
+    let output = Output {
+        state: Mutex::new(OutputState {
+            pending: BTreeMap::new(),
             written: 0,
             stopped: false,
+            waiting: 0,
+            write,
         }),
         moved: Condvar::new(),
     };
-    let queue = Mutex::new(jobs.enumerate());
-    let (sender, receiver) = mpsc::channel::<(usize, R)>();
-    std::thread::scope(|scope| {
-        let (gate, queue, work, on_panic) = (&gate, &queue, &work, &on_panic);
-        scope.spawn(move || {
-            pool.scope(|pool_scope| {
-                for _ in 0..threads {
-                    let sender = sender.clone();
-                    pool_scope.spawn(move |_| {
-                        loop {
-                            // Take the next job while holding the queue, so
-                            // jobs are taken strictly in order.
-                            let next = {
-                                let mut queue = queue.lock().unwrap_or_else(|e| e.into_inner());
-                                match queue.next() {
-                                    Some((index, job)) if gate.admit(index, window) => {
-                                        Some((index, job))
-                                    }
-                                    _ => None,
-                                }
-                            };
-                            let Some((index, job)) = next else { break };
-                            let result = catch_unwind(AssertUnwindSafe(|| work(job)))
-                                .unwrap_or_else(|panic| on_panic(panic_message(&panic)));
-                            if sender.send((index, result)).is_err() {
-                                break;
-                            }
-                        }
-                    });
+    let worker = || {
+        loop {
+            // Take the next job while holding the queue, so jobs are taken
+            // strictly in order.
+            let next = {
+                let mut queue = lock(&queue);
+                match queue.next() {
+                    Some((index, job)) if output.admit(index, window) => Some((index, job)),
+                    _ => None,
                 }
-            });
-            drop(sender);
-        });
-        let mut pending = BTreeMap::new();
-        let mut next = 0;
-        'receive: while let Ok((index, result)) = receiver.recv() {
-            pending.insert(index, result);
-            while let Some(result) = pending.remove(&next) {
-                next += 1;
-                gate.advance(next);
-                if let Flow::Stop = write(result) {
-                    gate.stop();
-                    break 'receive;
-                }
+            };
+            let Some((index, job)) = next else { break };
+            let result = catch_unwind(AssertUnwindSafe(|| work(job)))
+                .unwrap_or_else(|panic| on_panic(panic_message(&panic)));
+            if !output.deliver(index, result) {
+                break;
             }
         }
-        drop(receiver);
-    });
-    Ok(())
+    };
+    std::thread::scope(|scope| {
+        for number in 1..threads {
+            let spawned = std::thread::Builder::new()
+                .name(format!("kosum-worker-{number}"))
+                .spawn_scoped(scope, worker);
+            if let Err(err) = spawned {
+                // The workers already started finish the jobs they hold.
+                output.stop();
+                return Err(anyhow::Error::new(err).context("starting a worker thread"));
+            }
+        }
+        worker();
+        Ok(())
+    })
 }
 
 /// The message a panic was raised with.
