@@ -51,6 +51,14 @@ static DOMAIN: LazyLock<Regex> = LazyLock::new(|| {
     .expect("the domain pattern is valid")
 });
 
+/// Compiles the patterns now rather than on first use (see
+/// [`crate::analysis::warm_up`]).
+pub(crate) fn warm_up() {
+    for pattern in [&EMAIL, &URL, &DOMAIN] {
+        LazyLock::force(pattern);
+    }
+}
+
 /// Sentence punctuation that ends a sentence written right after an address
 /// rather than belonging to it.
 const TRAILING: [char; 7] = ['.', ',', ';', ':', '!', '?', '>'];

@@ -119,6 +119,18 @@ pub struct Document<'t> {
     pub sentences: Vec<Sentence>,
 }
 
+/// Builds now, once per process, what analysis otherwise builds on first
+/// use and no [`Analyzer`] holds: the background word frequencies of the
+/// default IDF and the compiled address, byline and section-label patterns
+/// (about 10 ms of work). A caller with a spare core runs it on another
+/// thread while [`Analyzer::new`] loads the dictionary, so the first
+/// document does not wait for it.
+pub fn warm_up() {
+    crate::resources::Background::builtin();
+    crate::addresses::warm_up();
+    crate::candidates::warm_up();
+}
+
 impl Analyzer {
     pub fn new(config: &AnalyzerConfig) -> Result<Self> {
         Ok(Self {

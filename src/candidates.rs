@@ -170,6 +170,14 @@ static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
 /// What every byline holds.
 const BYLINE_MARKS: [&str; 4] = ["기자", "특파원", "=", "@"];
 
+/// Compiles the patterns now rather than on first use (see
+/// [`crate::analysis::warm_up`]).
+pub(crate) fn warm_up() {
+    for pattern in [&SECTION_LABEL, &BYLINE] {
+        LazyLock::force(pattern);
+    }
+}
+
 /// Byte spans of the text that never yield candidates, sorted by start:
 /// web addresses, bylines and section labels.
 pub fn excluded_spans(text: &str, addresses: &[Address]) -> Vec<Range<usize>> {

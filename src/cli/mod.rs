@@ -110,6 +110,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::SUCCESS);
         }
     };
+    if let Task::Analyze(_) = task {
+        // A few milliseconds of start-up, done on another core while the
+        // dictionary loads (the thread ends as soon as they are built).
+        std::thread::spawn(kosum::analysis::warm_up);
+    }
     let request = build_request(task, &common, summary.as_ref(), &keywords)?;
     let settings = Settings::new(task, &common, request, highlight)?;
     let analyzer = load_analyzer(&common, keywords.idf.as_deref(), &settings.inputs)?;
