@@ -1,7 +1,9 @@
 //! kosum's speed figures, printed (not asserted): dictionary load, raw
 //! tokenization throughput, and analysis throughput, on `samples/` and, when
 //! present, the shared evaluation corpus. Run with `cargo bench --bench
-//! throughput`; the README quotes its output.
+//! throughput`; the README quotes its output. Figures that are compared
+//! (lindera's tokenization and kosum's stages) are measured side by side,
+//! their trials in turn.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -26,20 +28,34 @@ fn thread_cpu_time() -> Duration {
 /// machine other tenants can only slow a trial down (through the caches they
 /// share), never speed it up.
 fn throughput(texts: &[String], minimum: Duration, mut work: impl FnMut(&str)) -> f64 {
+    let mut works: [&mut dyn FnMut(&str); 1] = [&mut work];
+    side_by_side(texts, minimum, &mut works)[0]
+}
+
+/// [`throughput`] of several works on the same texts, their trials taken in
+/// turn (one trial of each, five times over), so that a slow spell of the
+/// machine slows them alike and their ratios hold.
+fn side_by_side(
+    texts: &[String],
+    minimum: Duration,
+    works: &mut [&mut dyn FnMut(&str)],
+) -> Vec<f64> {
     let bytes: usize = texts.iter().map(String::len).sum();
     let trial = minimum / 5;
-    let mut best = 0.0f64;
+    let mut best = vec![0.0f64; works.len()];
     for _ in 0..5 {
-        let started = thread_cpu_time();
-        let mut rounds = 0usize;
-        while rounds == 0 || thread_cpu_time() - started < trial {
-            for text in texts {
-                work(text);
+        for (work, best) in works.iter_mut().zip(&mut best) {
+            let started = thread_cpu_time();
+            let mut rounds = 0usize;
+            while rounds == 0 || thread_cpu_time() - started < trial {
+                for text in texts {
+                    work(text);
+                }
+                rounds += 1;
             }
-            rounds += 1;
+            let seconds = (thread_cpu_time() - started).as_secs_f64();
+            *best = best.max((bytes * rounds) as f64 / seconds / 1e6);
         }
-        let speed = (bytes * rounds) as f64 / (thread_cpu_time() - started).as_secs_f64() / 1e6;
-        best = best.max(speed);
     }
     best
 }
@@ -163,6 +179,12 @@ fn main() {
         "analyzer (second load, dictionary shared): {:.1} ms CPU",
         (thread_cpu_time() - started).as_secs_f64() * 1e3
     );
+    let started = thread_cpu_time();
+    kosum::analysis::warm_up();
+    println!(
+        "background table and patterns (kosum::analysis::warm_up, on another core in the CLI): {:.1} ms CPU",
+        (thread_cpu_time() - started).as_secs_f64() * 1e3
+    );
     let plain = Tokenizer::new(&TokenizerConfig {
         default_terms: false,
         extra_terms: Default::default(),
@@ -187,28 +209,36 @@ fn main() {
             tokenizer.dictionary().clone(),
             None,
         );
-        let lindera_raw = throughput(texts, minimum, |text| {
-            segmenter
-                .segment(std::borrow::Cow::Borrowed(text))
-                .expect("segment");
-        });
+        let [lindera_raw, tokenize, plain_tokenize, split, analyze]: [f64; 5] = side_by_side(
+            texts,
+            minimum,
+            &mut [
+                &mut |text| {
+                    segmenter
+                        .segment(std::borrow::Cow::Borrowed(text))
+                        .expect("segment");
+                },
+                &mut |text| {
+                    tokenizer.tokenize(text).expect("tokenize");
+                },
+                &mut |text| {
+                    plain.tokenize(text).expect("tokenize");
+                },
+                &mut |text| {
+                    analyzer
+                        .document(text, kosum::analysis::SentenceMode::Split)
+                        .expect("split");
+                },
+                &mut |text| {
+                    analyzer.analyze(text, &request).expect("analyze");
+                },
+            ],
+        )
+        .try_into()
+        .expect("five works, five figures");
         println!("{name}: lindera 6.2 Segmenter alone (same dictionary) {lindera_raw:.2} MB/s");
-        let tokenize = throughput(texts, minimum, |text| {
-            tokenizer.tokenize(text).expect("tokenize");
-        });
-        let plain_tokenize = throughput(texts, minimum, |text| {
-            plain.tokenize(text).expect("tokenize");
-        });
         println!("{name}: tokenize without our terms {plain_tokenize:.2} MB/s");
-        let split = throughput(texts, minimum, |text| {
-            analyzer
-                .document(text, kosum::analysis::SentenceMode::Split)
-                .expect("split");
-        });
         println!("{name}: tokenize + sentence split {split:.2} MB/s");
-        let analyze = throughput(texts, minimum, |text| {
-            analyzer.analyze(text, &request).expect("analyze");
-        });
         println!(
             "{name}: {} texts, {:.1} KB | tokenize {tokenize:.2} MB/s | full analysis {analyze:.2} MB/s ({:.0}% of kosum tokenization, {:.0}% of lindera's), one core",
             texts.len(),
