@@ -162,3 +162,88 @@ pub fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "unknown panic".into())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    /// Jobs whose work takes longer the lower their index, so later jobs
+    /// finish first on other threads.
+    fn slow_then_fast(index: usize) -> usize {
+        std::thread::sleep(Duration::from_millis((20 - index as u64 % 20) / 4));
+        index * 10
+    }
+
+    #[test]
+    fn results_are_written_in_job_order_whatever_order_they_finish_in() {
+        for threads in [1, 2, 4] {
+            let mut written = Vec::new();
+            run_ordered(
+                threads,
+                0..60usize,
+                slow_then_fast,
+                |_| usize::MAX,
+                |result| {
+                    written.push(result);
+                    Flow::Continue
+                },
+            )
+            .unwrap();
+            let expected: Vec<usize> = (0..60).map(|i| i * 10).collect();
+            assert_eq!(written, expected, "{threads} threads");
+        }
+    }
+
+    #[test]
+    fn a_panicking_job_becomes_its_own_result_and_the_rest_go_on() {
+        let mut written = Vec::new();
+        run_ordered(
+            2,
+            0..10usize,
+            |index| {
+                if index == 3 {
+                    panic!("job three failed");
+                }
+                format!("ok {index}")
+            },
+            |message| format!("panic: {message}"),
+            |result| {
+                written.push(result);
+                Flow::Continue
+            },
+        )
+        .unwrap();
+        assert_eq!(written.len(), 10);
+        assert_eq!(written[3], "panic: job three failed");
+        assert_eq!(written[9], "ok 9");
+    }
+
+    #[test]
+    fn stop_ends_the_run_without_taking_every_job() {
+        let taken = std::sync::atomic::AtomicUsize::new(0);
+        let mut written = Vec::new();
+        run_ordered(
+            2,
+            0..10_000usize,
+            |index| {
+                taken.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                index
+            },
+            |_| usize::MAX,
+            |result| {
+                written.push(result);
+                if written.len() == 5 {
+                    Flow::Stop
+                } else {
+                    Flow::Continue
+                }
+            },
+        )
+        .unwrap();
+        assert_eq!(written, [0, 1, 2, 3, 4]);
+        // Workers stop within the window of the last result written.
+        let taken = taken.into_inner();
+        assert!(taken <= 5 + 2 * WINDOW_PER_THREAD + 2, "{taken} jobs taken");
+    }
+}
