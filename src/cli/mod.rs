@@ -112,8 +112,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     };
     if let Task::Analyze(_) = task {
         // A few milliseconds of start-up, done on another core while the
-        // dictionary loads (the thread ends as soon as they are built).
-        std::thread::spawn(kosum::analysis::warm_up);
+        // dictionary loads (the thread ends as soon as they are built). If
+        // no thread can be started, the first document builds them.
+        let _ = std::thread::Builder::new()
+            .name("kosum-warm-up".into())
+            .spawn(kosum::analysis::warm_up);
     }
     let request = build_request(task, &common, summary.as_ref(), &keywords)?;
     let settings = Settings::new(task, &common, request, highlight)?;
@@ -526,7 +529,7 @@ fn execute(analyzer: &Analyzer, settings: &Settings) -> anyhow::Result<ExitCode>
         }
         InputFormat::Jsonl => Box::new(LineJobs::new(&settings.inputs)),
     };
-    pipeline::run_ordered(settings.threads, jobs, work, on_panic, write)?;
+    pipeline::run_ordered(settings.threads, jobs, work, on_panic, write);
     progress.finish_and_clear();
     match sink.finish(settings) {
         Ok(()) => {}
