@@ -37,7 +37,6 @@
 use foldhash::{HashMap, HashMapExt};
 use std::fmt::Write as _;
 use std::path::Path;
-use std::sync::OnceLock;
 
 use crate::analysis::Document;
 use crate::candidates::{CandidateOptions, Collector};
@@ -49,7 +48,7 @@ pub const TYPICAL_DOCUMENT_WORDS: f64 = 400.0;
 
 /// Zipf frequency assumed for words the background table does not list
 /// (its rarest entries are at about 3).
-const UNLISTED_ZIPF: f32 = 2.5;
+const UNLISTED_ZIPF: f64 = 2.5;
 
 /// Where inverse document frequencies come from.
 #[derive(Debug, Clone, Default)]
@@ -66,40 +65,18 @@ pub enum Idf {
     },
 }
 
-/// The background IDF of Zipf frequency `zipf` (see the module docs).
-fn background_weight(zipf: f32) -> f64 {
-    let per_word = 10f64.powf(f64::from(zipf) - 9.0);
-    let in_document = 1.0 - (-per_word * TYPICAL_DOCUMENT_WORDS).exp();
-    (1.0 / in_document.max(1e-12)).ln()
-}
-
-/// [`background_weight`] of Zipf frequency `zipf`, from a table of every
-/// Zipf frequency with two decimals up to 10 (the table's precision): a
-/// table entry is the weight of exactly the `f32` it is checked against, so
-/// this equals [`background_weight`] for every `zipf`.
-fn cached_background_weight(zipf: f32) -> f64 {
-    const CENTI_ZIPFS: usize = 1001;
-    static WEIGHTS: OnceLock<Vec<f64>> = OnceLock::new();
-    let centi = (zipf * 100.0).round();
-    if !(0.0..CENTI_ZIPFS as f32).contains(&centi) || centi / 100.0 != zipf {
-        return background_weight(zipf);
-    }
-    WEIGHTS.get_or_init(|| {
-        (0..CENTI_ZIPFS)
-            .map(|centi| background_weight(centi as f32 / 100.0))
-            .collect()
-    })[centi as usize]
-}
-
 impl Idf {
     /// The IDF of a term key (lower-cased surface or lemma).
     pub fn weight(&self, term: &str) -> f64 {
         match self {
-            Idf::Background => cached_background_weight(
-                Background::builtin()
+            Idf::Background => {
+                let zipf = Background::builtin()
                     .zipf(&background_form(term))
-                    .unwrap_or(UNLISTED_ZIPF),
-            ),
+                    .map_or(UNLISTED_ZIPF, f64::from);
+                let per_word = 10f64.powf(zipf - 9.0);
+                let in_document = 1.0 - (-per_word * TYPICAL_DOCUMENT_WORDS).exp();
+                (1.0 / in_document.max(1e-12)).ln()
+            }
             Idf::Learned {
                 documents,
                 frequencies,
@@ -405,21 +382,6 @@ mod tests {
         let rare = idf.weight("인피니밴드");
         assert!(common < rare, "사람 {common} vs 인피니밴드 {rare}");
         assert!(common > 0.0);
-    }
-
-    #[test]
-    fn cached_background_weights_are_the_computed_ones() {
-        // Every value the table can hold ("5.23" parses to 523.0 / 100.0),
-        // and some it cannot.
-        let grid = (0..=1200).map(|centi| centi as f32 / 100.0);
-        let odd = [UNLISTED_ZIPF, -1.0, 3.456_7, 5.005, f32::NAN, f32::INFINITY];
-        for zipf in grid.chain(odd) {
-            assert_eq!(
-                cached_background_weight(zipf).to_bits(),
-                background_weight(zipf).to_bits(),
-                "zipf {zipf}"
-            );
-        }
     }
 
     #[test]
