@@ -61,6 +61,20 @@ pub struct Request {
     pub entities: bool,
 }
 
+impl Request {
+    /// How many keywords the keyword stage ranks (0: it does not run). A
+    /// summary that weighs sentences by the keywords they cover needs the
+    /// stage too, with at least the default ten.
+    pub fn keyword_stage_size(&self) -> usize {
+        let wanted = self.keywords.unwrap_or(0);
+        if self.summary.is_some() && self.summary_keyword_weight > 0.0 {
+            wanted.max(KeywordOptions::default().top)
+        } else {
+            wanted
+        }
+    }
+}
+
 impl Default for Request {
     /// Everything, with the interface's default sizes.
     fn default() -> Self {
@@ -119,16 +133,23 @@ pub struct Document<'t> {
     pub sentences: Vec<Sentence>,
 }
 
-/// Builds now, once per process, what analysis otherwise builds on first
-/// use and no [`Analyzer`] holds: the background word frequencies of the
-/// default IDF and the compiled address, byline and section-label patterns
-/// (about 10 ms of work). A caller with a spare core runs it on another
-/// thread while [`Analyzer::new`] loads the dictionary, so the first
-/// document does not wait for it.
-pub fn warm_up() {
-    crate::resources::Background::builtin();
+/// Builds now, once per process, what analysing with `request` and `idf`
+/// otherwise builds on first use and no [`Analyzer`] holds: the compiled
+/// address patterns (every analysis finds addresses), the byline and
+/// section-label patterns (when the keyword stage runs), and the background
+/// word frequencies (when a stage weighs terms by the default IDF); about
+/// 10 ms of work for a full analysis. A caller with a spare core runs it on
+/// another thread while [`Analyzer::new`] loads the dictionary, so the
+/// first document does not wait for it.
+pub fn warm_up(request: &Request, idf: &Idf) {
     crate::addresses::warm_up();
-    crate::candidates::warm_up();
+    let keywords = request.keyword_stage_size() > 0;
+    if keywords {
+        crate::candidates::warm_up();
+    }
+    if matches!(idf, Idf::Background) && (keywords || request.summary.is_some()) {
+        crate::resources::Background::builtin();
+    }
 }
 
 impl Analyzer {
@@ -209,14 +230,7 @@ impl Analyzer {
         } else {
             Vec::new()
         };
-        // A summary that weighs sentences by the keywords they cover needs
-        // the keyword stage too (at least the default ten).
-        let wanted = request.keywords.unwrap_or(0);
-        let top = if request.summary.is_some() && request.summary_keyword_weight > 0.0 {
-            wanted.max(KeywordOptions::default().top)
-        } else {
-            wanted
-        };
+        let top = request.keyword_stage_size();
         let mut keywords = if top > 0 {
             keywords::extract(
                 &document,
@@ -242,7 +256,7 @@ impl Analyzer {
             ),
             None => Vec::new(),
         };
-        keywords.truncate(wanted);
+        keywords.truncate(request.keywords.unwrap_or(0));
         Analysis {
             document,
             summary,
@@ -351,5 +365,37 @@ impl Analyzer {
             sections::map_final(&ranked.summary, finalists, ranked.document.sentences.len())
                 .unwrap_or_else(kept),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_keyword_stage_runs_for_keywords_and_for_keyword_weighted_summaries() {
+        assert_eq!(Request::default().keyword_stage_size(), 10);
+        let entities_only = Request {
+            summary: None,
+            keywords: None,
+            ..Request::default()
+        };
+        assert_eq!(entities_only.keyword_stage_size(), 0);
+        let three = Request {
+            keywords: Some(3),
+            ..entities_only.clone()
+        };
+        assert_eq!(three.keyword_stage_size(), 3);
+        let weighted_summary = Request {
+            summary: Some(SummaryLength::default()),
+            summary_keyword_weight: 0.3,
+            ..entities_only.clone()
+        };
+        assert_eq!(weighted_summary.keyword_stage_size(), 10);
+        let plain_summary = Request {
+            summary_keyword_weight: 0.0,
+            ..weighted_summary
+        };
+        assert_eq!(plain_summary.keyword_stage_size(), 0);
     }
 }

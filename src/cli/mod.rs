@@ -110,15 +110,18 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::SUCCESS);
         }
     };
-    if let Task::Analyze(_) = task {
+    let request = build_request(task, &common, summary.as_ref(), &keywords)?;
+    // With `--idf` the weights are known only once read or learned, in a
+    // run long enough not to notice what the warm-up saves.
+    if let (Task::Analyze(_), None) = (task, &keywords.idf) {
         // A few milliseconds of start-up, done on another core while the
         // dictionary loads (the thread ends as soon as they are built). If
         // no thread can be started, the first document builds them.
+        let request = request.clone();
         let _ = std::thread::Builder::new()
             .name("kosum-warm-up".into())
-            .spawn(kosum::analysis::warm_up);
+            .spawn(move || kosum::analysis::warm_up(&request, &kosum::scoring::Idf::default()));
     }
-    let request = build_request(task, &common, summary.as_ref(), &keywords)?;
     let settings = Settings::new(task, &common, request, highlight)?;
     let analyzer = load_analyzer(&common, keywords.idf.as_deref(), &settings.inputs)?;
     execute(&analyzer, &settings)
