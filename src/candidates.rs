@@ -38,7 +38,7 @@ use regex::Regex;
 
 use crate::addresses::Address;
 use crate::analysis::Document;
-use crate::resources::{Stopwords, has_uppercase, is_hangul_syllable};
+use crate::resources::{Stopwords, is_hangul_syllable, push_lowercase};
 use crate::tokenize::{Morpheme, Pos};
 
 /// How candidates are formed.
@@ -227,21 +227,6 @@ fn matches_on_marked_lines(text: &str, pattern: &Regex, marks: &[&str]) -> Vec<R
         }
     }
     found
-}
-
-/// Appends the word key of `surface` to `buffer`: the surface in lower case.
-pub fn push_key(buffer: &mut String, surface: &str) {
-    if !has_uppercase(surface) {
-        buffer.push_str(surface);
-        return;
-    }
-    for c in surface.chars() {
-        if c.is_uppercase() {
-            buffer.extend(c.to_lowercase());
-        } else {
-            buffer.push(c);
-        }
-    }
 }
 
 /// How a morpheme takes part in candidate formation.
@@ -535,11 +520,11 @@ impl<'t> State<'t, '_> {
         self.run.push((word, piece));
     }
 
-    /// The word whose key `surface` has, added if new, or `None` for a
-    /// stopword.
+    /// The word whose key (lower case, [`push_lowercase`]) `surface` has,
+    /// added if new, or `None` for a stopword.
     fn word_of(&mut self, surface: &str) -> Option<usize> {
         self.key_buffer.clear();
-        push_key(&mut self.key_buffer, surface);
+        push_lowercase(&mut self.key_buffer, surface);
         if self.stopwords.contains(&self.key_buffer) {
             return None;
         }
@@ -704,8 +689,8 @@ mod tests {
         for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
             key.clear();
             key_of_key.clear();
-            push_key(&mut key, c.encode_utf8(&mut [0; 4]));
-            push_key(&mut key_of_key, &key);
+            push_lowercase(&mut key, c.encode_utf8(&mut [0; 4]));
+            push_lowercase(&mut key_of_key, &key);
             assert_eq!(key, key_of_key, "{c:?}");
         }
     }

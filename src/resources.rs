@@ -90,14 +90,6 @@ pub fn is_hangul_syllable(c: char) -> bool {
     ('\u{AC00}'..='\u{D7A3}').contains(&c)
 }
 
-/// Whether `text` has an upper-case letter. Hangul syllables, most of
-/// kosum's text, have no case and are passed over without a Unicode table
-/// lookup.
-pub fn has_uppercase(text: &str) -> bool {
-    text.chars()
-        .any(|c| !is_hangul_syllable(c) && c.is_uppercase())
-}
-
 /// Whether lower-casing `text` char by char leaves it as it is. Hangul
 /// syllables and ASCII, most of kosum's text, are answered without the
 /// Unicode case tables.
@@ -226,7 +218,9 @@ fn list_entries(text: &str) -> impl Iterator<Item = &str> {
 
 impl Stopwords {
     pub fn parse(text: &str) -> Self {
-        let words = list_entries(text).map(str::to_lowercase).collect();
+        let words = list_entries(text)
+            .map(|word| lowercase(word).into_owned())
+            .collect();
         Self { words }
     }
 
@@ -240,7 +234,7 @@ impl Stopwords {
         if self.words.contains(word) {
             return true;
         }
-        has_uppercase(word) && self.words.contains(&word.to_lowercase())
+        !is_lowercase(word) && self.words.contains(lowercase(word).as_ref())
     }
 
     pub fn len(&self) -> usize {
@@ -300,14 +294,7 @@ impl Background {
                     "expected `word<TAB>zipf frequency`",
                 ));
             };
-            // Most rows are Hangul, which has no case: skip the char-by-char
-            // lowercasing for them.
-            let key = if has_uppercase(word) {
-                Cow::Owned(word.to_lowercase())
-            } else {
-                Cow::Borrowed(word)
-            };
-            zipf.entry(key).or_insert(value);
+            zipf.entry(lowercase(word)).or_insert(value);
         }
         Ok(Self { zipf })
     }
