@@ -200,6 +200,9 @@ pub fn excluded_spans(text: &str, addresses: &[Address]) -> Vec<Range<usize>> {
 /// line breaks at either end of the line. The pattern then only has to run
 /// over the lines that hold a mark, which most lines of an article do not.
 fn matches_on_marked_lines(text: &str, pattern: &Regex, marks: &[&str]) -> Vec<Range<usize>> {
+    // `contains` first: it is a vectorized scan, while `match_indices` steps
+    // through the text, and most texts hold only some of the marks (without
+    // it, the 53 konlpy documents take 5.4 M more instructions).
     let mut at_marks: Vec<usize> = marks
         .iter()
         .filter(|&&mark| text.contains(mark))
