@@ -390,7 +390,6 @@ pub fn extract(document: &Document, gazetteer: &Gazetteer) -> Vec<Entity> {
         morphemes: &document.morphemes,
         addresses: &document.addresses,
         gazetteer,
-        lexicon: &gazetteer.lexicon,
         words: &gazetteer.words,
         facts: morpheme_facts(document.text, &document.morphemes, &gazetteer.lexicon),
     };
@@ -538,7 +537,6 @@ struct Scan<'d> {
     /// The text's web addresses, found once for every pass that reads them.
     addresses: &'d [Address],
     gazetteer: &'d Gazetteer,
-    lexicon: &'d Lexicon,
     words: &'d WordClasses,
     /// One entry per morpheme.
     facts: Vec<MorphemeFacts<'d>>,
@@ -552,6 +550,19 @@ impl<'d> Scan<'d> {
     /// The word classes of morpheme `i`.
     fn classes(&self, i: usize) -> Classes {
         self.facts[i].classes
+    }
+
+    /// Whether `word` is a listed surname.
+    fn is_surname(&self, word: &str) -> bool {
+        self.gazetteer.lexicon.classes(word).has(WordClass::Surname)
+    }
+
+    /// Whether `text` opens with a listed surname of `chars` chars and goes
+    /// on after it.
+    fn opens_with_surname(&self, text: &str, chars: usize) -> bool {
+        text.char_indices()
+            .nth(chars)
+            .is_some_and(|(cut, _)| self.is_surname(&text[..cut]))
     }
 
     /// Morpheme `i` follows morpheme `i - 1` with nothing between them.
@@ -646,7 +657,7 @@ impl<'d> Scan<'d> {
                 if key.len() > self.gazetteer.longest_alias_bytes {
                     break;
                 }
-                let Some(found) = self.lexicon.get(&key) else {
+                let Some(found) = self.gazetteer.lexicon.get(&key) else {
                     break;
                 };
                 if let Some(alias) = &found.alias {
@@ -850,6 +861,7 @@ impl<'d> Scan<'d> {
             && next < self.morphemes.len()
             && self.joined(next)
             && self
+                .gazetteer
                 .lexicon
                 .classes(&self.text[m.byte_start..self.morphemes[next].byte_end])
                 .has(WordClass::DateWord);
@@ -866,6 +878,7 @@ impl<'d> Scan<'d> {
         } else if !self.joined(i)
             && self.classes(i).has(WordClass::DatePrefixStart)
             && self
+                .gazetteer
                 .lexicon
                 .classes(self.word_text(i))
                 .has(WordClass::DatePrefix)
@@ -1152,16 +1165,9 @@ impl<'d> Scan<'d> {
         {
             return true;
         }
-        let is_surname = |word: &str| self.lexicon.classes(word).has(WordClass::Surname);
-        let surname = is_surname(span)
-            || span
-                .char_indices()
-                .nth(1)
-                .is_some_and(|(cut, _)| is_surname(&span[..cut]))
-            || span
-                .char_indices()
-                .nth(2)
-                .is_some_and(|(cut, _)| syllables > 2 && is_surname(&span[..cut]));
+        let surname = self.is_surname(span)
+            || self.opens_with_surname(span, 1)
+            || syllables > 2 && self.opens_with_surname(span, 2);
         if !surname {
             return false;
         }
@@ -1217,10 +1223,7 @@ impl<'d> Scan<'d> {
             let first = self.word_start(last);
             let name = &self.text[self.morphemes[first].byte_start..self.morphemes[last].byte_end];
             let syllables = name.chars().count();
-            let surname = name
-                .char_indices()
-                .nth(1)
-                .is_some_and(|(cut, _)| self.lexicon.classes(&name[..cut]).has(WordClass::Surname));
+            let surname = self.opens_with_surname(name, 1);
             // A title or other dictionary word (기자 minsu@…) is no name.
             let common_word = first == last
                 && self.morphemes[last].origin == Origin::System
@@ -1265,10 +1268,7 @@ impl<'d> Scan<'d> {
         let (surname, marker) = (chars.next()?, chars.next()?);
         let anonymised = matches!(marker, '모' | '씨')
             && chars.next().is_none()
-            && self
-                .lexicon
-                .classes(surname.encode_utf8(&mut [0; 4]))
-                .has(WordClass::Surname);
+            && self.is_surname(surname.encode_utf8(&mut [0; 4]));
         anonymised.then(|| Candidate {
             byte_end: self.morphemes[first].byte_start + surname.len_utf8(),
             ..self.candidate(first, first, Some(EntityType::Person), Source::TitledPerson)
@@ -1451,10 +1451,7 @@ impl<'d> Scan<'d> {
     /// four syllables opening with a surname.
     fn korean_name_shaped(&self, i: usize) -> bool {
         let s = self.surface(i);
-        (2..=LONGEST_KOREAN_NAME).contains(&s.chars().count())
-            && s.char_indices()
-                .nth(1)
-                .is_some_and(|(cut, _)| self.lexicon.classes(&s[..cut]).has(WordClass::Surname))
+        (2..=LONGEST_KOREAN_NAME).contains(&s.chars().count()) && self.opens_with_surname(s, 1)
     }
 
     /// An organization `first..=last`, with the place named in the word
