@@ -295,6 +295,20 @@ fn tsv_cell(text: &str) -> String {
     cell
 }
 
+/// Writes `value` as JSON (indented if `pretty`) and a newline.
+///
+/// Serialized into a buffer of its own first: serde_json writes many small
+/// pieces, and each would be a dynamic call on `out`.
+fn write_json_line(out: &mut dyn Write, value: &impl Serialize, pretty: bool) -> io::Result<()> {
+    let mut json = if pretty {
+        serde_json::to_vec_pretty(value)?
+    } else {
+        serde_json::to_vec(value)?
+    };
+    json.push(b'\n');
+    out.write_all(&json)
+}
+
 /// Writes one document report in `format`. JSON formats end with a newline;
 /// [`Format::Tsv`] writes rows only (the caller prints [`TSV_HEADER`] once).
 pub fn write_report(
@@ -304,18 +318,7 @@ pub fn write_report(
     style: Style,
 ) -> io::Result<()> {
     match format {
-        // Serialized into a buffer of its own first: serde_json writes many
-        // small pieces, and each would be a dynamic call on `out`.
-        Format::Json => {
-            let mut json = serde_json::to_vec_pretty(report)?;
-            json.push(b'\n');
-            out.write_all(&json)
-        }
-        Format::Jsonl => {
-            let mut json = serde_json::to_vec(report)?;
-            json.push(b'\n');
-            out.write_all(&json)
-        }
+        Format::Json | Format::Jsonl => write_json_line(out, report, format == Format::Json),
         Format::Text => write_text(out, report, style),
         Format::Tsv => write_tsv(out, report),
         Format::Markdown => write_markdown(out, report),
@@ -580,18 +583,7 @@ pub fn write_tokens(
     style: Style,
 ) -> io::Result<()> {
     match format {
-        // Serialized into a buffer of its own first: serde_json writes many
-        // small pieces, and each would be a dynamic call on `out`.
-        Format::Json => {
-            let mut json = serde_json::to_vec_pretty(report)?;
-            json.push(b'\n');
-            out.write_all(&json)
-        }
-        Format::Jsonl => {
-            let mut json = serde_json::to_vec(report)?;
-            json.push(b'\n');
-            out.write_all(&json)
-        }
+        Format::Json | Format::Jsonl => write_json_line(out, report, format == Format::Json),
         Format::Text => {
             if style.heading {
                 paint(out, style, BOLD, &format!("== {} ==", report.id))?;
