@@ -1,6 +1,7 @@
 //! kosum's speed figures, printed (not asserted): dictionary load, raw
-//! tokenization throughput, and analysis throughput, on `samples/` and, when
-//! present, the shared evaluation corpus. Run with `cargo bench --bench
+//! tokenization throughput, analysis throughput, on `samples/` and, when
+//! present, the shared evaluation corpus, and a folder run of the `kosum`
+//! binary on 1 and 2 threads. Run with `cargo bench --bench
 //! throughput`; the README quotes its output. Figures that are compared
 //! (lindera's tokenization and kosum's stages) are measured side by side,
 //! their trials in turn.
@@ -304,5 +305,57 @@ fn main() {
         long.len() as f64 / 1e3,
         (thread_cpu_time() - started).as_secs_f64() * 1e3,
         analysis.document.sentences.len()
+    );
+
+    folder_batch(&base);
+}
+
+/// The whole `kosum` process over a folder (start-up, reading, analysis on
+/// 1 and 2 threads, JSONL written): wall time, best of five runs each, taken
+/// in turn. The folder holds `texts` as files, copied until it has 500 KB.
+fn folder_batch(texts: &[String]) {
+    let folder = tempfile::tempdir().expect("temporary folder");
+    let mut bytes = 0;
+    let mut files = 0;
+    while bytes < 500_000 && texts.iter().any(|text| !text.is_empty()) {
+        for text in texts {
+            std::fs::write(folder.path().join(format!("{files:05}.txt")), text)
+                .expect("write a document");
+            bytes += text.len();
+            files += 1;
+        }
+    }
+    let run = |threads: usize| {
+        let started = std::time::Instant::now();
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_kosum"))
+            .args(["--format", "jsonl", "--threads", &threads.to_string(), "-q"])
+            .arg(folder.path())
+            .output()
+            .expect("run kosum");
+        assert!(output.status.success(), "kosum failed on the folder");
+        (started.elapsed(), output.stdout)
+    };
+    let mut best = [Duration::MAX; 2];
+    let mut outputs: [Vec<u8>; 2] = Default::default();
+    for _ in 0..5 {
+        for (slot, threads) in [1, 2].into_iter().enumerate() {
+            let (elapsed, stdout) = run(threads);
+            best[slot] = best[slot].min(elapsed);
+            outputs[slot] = stdout;
+        }
+    }
+    println!(
+        "folder of {files} documents ({:.0} KB), whole process, wall time: 1 thread {:.0} ms ({:.2} MB/s), 2 threads {:.0} ms ({:.2} MB/s), speed-up {:.2}x, outputs {}",
+        bytes as f64 / 1e3,
+        best[0].as_secs_f64() * 1e3,
+        bytes as f64 / best[0].as_secs_f64() / 1e6,
+        best[1].as_secs_f64() * 1e3,
+        bytes as f64 / best[1].as_secs_f64() / 1e6,
+        best[0].as_secs_f64() / best[1].as_secs_f64(),
+        if outputs[0] == outputs[1] {
+            "identical"
+        } else {
+            "DIFFERENT"
+        }
     );
 }
