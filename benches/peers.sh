@@ -9,8 +9,13 @@
 # (best of three) just before and just after the peers, and the ratios use
 # the slower of the two.
 #
+# DOCS_FROM=corpus uses news articles from ../shared/corpus instead: the seed
+# article and the summarization set's articles (sentences one per line),
+# copied ten times over likewise.
+#
 #   benches/peers.sh                 # peers: textrankr, sumy_textrank, mecab_noun_tfidf
 #   PEERS=textrankr,krwordrank benches/peers.sh
+#   DOCS_FROM=corpus benches/peers.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-$HOME/.cache/kosum-peers/venv/bin/python}
@@ -21,7 +26,24 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 cargo build --release --quiet
-"$PY" "$SHARED/make_docs.py" "$work/docs" > /dev/null
+DOCS_FROM=${DOCS_FROM:-konlpy}
+case "$DOCS_FROM" in
+  konlpy) "$PY" "$SHARED/make_docs.py" "$work/docs" > /dev/null ;;
+  corpus)
+    "$PY" - ../shared/corpus "$work/docs" <<'PYEOF'
+import json, pathlib, sys
+corpus, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+out.mkdir(parents=True)
+for seed in sorted((corpus / "seed").glob("*.txt")):
+    (out / seed.name).write_text(seed.read_text(encoding="utf-8"), encoding="utf-8")
+with open(corpus / "summarization" / "dev.jsonl", encoding="utf-8") as lines:
+    for number, line in enumerate(lines):
+        article = json.loads(line)
+        (out / f"article-{number:03}.txt").write_text("\n".join(article["sentences"]) + "\n", encoding="utf-8")
+PYEOF
+    ;;
+  *) echo "DOCS_FROM must be konlpy or corpus, not $DOCS_FROM" >&2; exit 2 ;;
+esac
 mkdir -p "$work/docs10"
 for copy in $(seq 1 10); do
   for file in "$work"/docs/*.txt; do
