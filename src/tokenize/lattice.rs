@@ -127,12 +127,17 @@ struct Previous {
     right_id: u16,
 }
 
-/// The search, with the per-word penalty cache it fills as it goes.
+/// The search, with the penalty cache it fills as it goes.
 pub struct Lattice {
-    /// Penalty rule per system word id: 0 = not looked up yet, 1 = none,
-    /// r + 2 = rule r. Filled lazily (reading every word's part of speech up
-    /// front would cost about 100 ms at start-up).
-    system_penalty: Vec<AtomicU8>,
+    /// Penalty rule per left context id of system words: 0 = not looked up
+    /// yet, 1 = none, r + 2 = rule r. In mecab-ko-dic all words with one
+    /// left id share the tag the rule depends on (the test
+    /// `a_left_id_has_one_space_penalty` checks every word), so the rule is
+    /// read from the first word seen with each left id. A few thousand
+    /// entries stay in cache, where one per word (816,283) would be read
+    /// from memory; filled lazily, as reading every word's tag up front
+    /// would cost about 100 ms at start-up.
+    left_penalty: Vec<AtomicU8>,
     /// Penalty per unknown-word entry (a few dozen), computed up front.
     unknown_penalty: Vec<i32>,
     rule_costs: Vec<i32>,
@@ -331,8 +336,8 @@ impl Lattice {
                 }
             }
         }
-        let word_count = dictionary.prefix_dictionary.word_count();
-        let system_penalty = (0..word_count).map(|_| AtomicU8::new(0)).collect();
+        let lefts = dictionary.connection_cost_matrix.backward_size as usize;
+        let left_penalty = (0..lefts).map(|_| AtomicU8::new(0)).collect();
         let mut user_index: HashMap<char, Vec<u32>> = HashMap::new();
         let mut user_first_chars = vec![0u64; 0x10000 / 64];
         for (index, entry) in user_entries.iter().enumerate() {
@@ -344,7 +349,7 @@ impl Lattice {
             }
         }
         let mut lattice = Self {
-            system_penalty,
+            left_penalty,
             unknown_penalty: Vec::new(),
             rule_costs,
             rule_tags,
@@ -371,17 +376,18 @@ impl Lattice {
     }
 
     /// The left-space penalty for a part-of-speech tag (first tag counts).
-    fn penalty_for_tag(&self, tag: &str) -> Option<u8> {
+    pub(super) fn penalty_for_tag(&self, tag: &str) -> Option<u8> {
         let first = tag.split('+').next().unwrap_or(tag);
         self.rule_tags.get(first).copied()
     }
 
-    /// The left-space penalty of a word starting right after whitespace.
+    /// The left-space penalty of a word with `left_id` starting right after
+    /// whitespace.
     #[inline]
-    fn penalty(&self, dictionary: &Dictionary, word: NodeWord) -> i32 {
+    fn penalty(&self, dictionary: &Dictionary, word: NodeWord, left_id: u16) -> i32 {
         let rule = match word {
             NodeWord::System(id) => {
-                let Some(slot) = self.system_penalty.get(id as usize) else {
+                let Some(slot) = self.left_penalty.get(usize::from(left_id)) else {
                     return 0;
                 };
                 match slot.load(Ordering::Relaxed) {
@@ -399,7 +405,7 @@ impl Lattice {
     }
 
     /// The penalty rule of system word `id`, read from its tag and
-    /// remembered in its `slot`.
+    /// remembered in the `slot` of its left id.
     #[cold]
     fn look_up_penalty(&self, dictionary: &Dictionary, id: u32, slot: &AtomicU8) -> Option<u8> {
         let rule = self.penalty_for_tag(super::system_tag(dictionary, id));
@@ -501,9 +507,9 @@ impl Lattice {
             }
             search.collapse_previous(position);
             let after_space = begin > position || (position == 0 && begin > 0);
-            let penalty = |word: NodeWord| {
+            let penalty = |word: NodeWord, left_id: u16| {
                 if after_space {
-                    self.penalty(dictionary, word)
+                    self.penalty(dictionary, word, left_id)
                 } else {
                     0
                 }
@@ -516,7 +522,7 @@ impl Lattice {
                 let end = begin + entry.surface.len();
                 if end <= n && chars[begin..end] == entry.surface[..] {
                     let word = NodeWord::User(index);
-                    let cost = i32::from(entry.cost) + penalty(word);
+                    let cost = i32::from(entry.cost) + penalty(word, entry.left_id);
                     search.add(
                         matrix,
                         begin,
@@ -538,7 +544,7 @@ impl Lattice {
                     let left_id = u16::from_le_bytes([entry[6], entry[7]]);
                     let right_id = u16::from_le_bytes([entry[8], entry[9]]);
                     let word = NodeWord::System(word_id);
-                    let cost = i32::from(cost) + penalty(word);
+                    let cost = i32::from(cost) + penalty(word, left_id);
                     search.add(matrix, begin, begin + length, left_id, right_id, cost, word);
                     found = true;
                 }
@@ -559,7 +565,7 @@ impl Lattice {
                 for &id in dictionary.unknown_dictionary.lookup_word_ids(category) {
                     let entry = dictionary.unknown_dictionary.word_entry(id);
                     let word = NodeWord::Unknown(id);
-                    let cost = i32::from(entry.word_cost()) + penalty(word);
+                    let cost = i32::from(entry.word_cost()) + penalty(word, entry.left_id() as u16);
                     search.add(
                         matrix,
                         begin,

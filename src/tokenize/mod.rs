@@ -872,6 +872,34 @@ mod tests {
     }
 
     #[test]
+    fn a_left_id_has_one_space_penalty() {
+        // The lattice reads a system word's left-space penalty rule from the
+        // first word it meets with the same left context id.
+        let tokenizer = tokenizer();
+        let dictionary = tokenizer.dictionary();
+        let mut rules: HashMap<u16, (Option<u8>, u32)> = HashMap::new();
+        let entries: &[u8] = &dictionary.prefix_dictionary.vals_data;
+        for entry in entries.chunks_exact(lattice::ENTRY_LEN) {
+            let id = u32::from_le_bytes([entry[0], entry[1], entry[2], entry[3]]);
+            let left_id = u16::from_le_bytes([entry[6], entry[7]]);
+            let rule = tokenizer
+                .lattice
+                .penalty_for_tag(system_tag(dictionary, id));
+            let (first_rule, first_id) = *rules.entry(left_id).or_insert((rule, id));
+            assert_eq!(
+                rule, first_rule,
+                "words {first_id} and {id} share left id {left_id} but not their space penalty"
+            );
+        }
+        let penalised = rules.values().filter(|(rule, _)| rule.is_some()).count();
+        assert!(
+            penalised > 0 && penalised < rules.len(),
+            "{penalised} of {}",
+            rules.len()
+        );
+    }
+
+    #[test]
     fn final_consonants_follow_korean_readings() {
         assert!(!has_final_consonant('트'));
         assert!(has_final_consonant('럿'));
