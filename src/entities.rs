@@ -29,13 +29,14 @@
 //! suffixes, units …) are data in `dict/entity-words.tsv`.
 
 use foldhash::{HashMap, HashMapExt};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use crate::addresses::{Address, AddressKind};
 use crate::analysis::Document;
 use crate::error::{Error, Result};
 use crate::normalize::CharCounter;
-use crate::resources::{EntityWords, Terms, is_hangul_syllable, is_lowercase, push_lowercase};
+use crate::resources::{EntityWords, Terms, is_hangul_syllable, lowercase, push_lowercase};
 use crate::tokenize::{Morpheme, Origin, Pos};
 
 /// The entity types of kosum's JSON schema v1.
@@ -494,7 +495,6 @@ fn morpheme_facts<'g>(
     lexicon: &'g Lexicon,
 ) -> Vec<MorphemeFacts<'g>> {
     let mut previous_end = None;
-    let mut lowercase = String::new();
     morphemes
         .iter()
         .map(|m| {
@@ -509,12 +509,9 @@ fn morpheme_facts<'g>(
             };
             previous_end = Some(m.byte_end);
             let entry = lexicon.get(surface);
-            let lowercase_entry = if is_lowercase(surface) {
-                entry
-            } else {
-                lowercase.clear();
-                push_lowercase(&mut lowercase, surface);
-                lexicon.get(&lowercase)
+            let lowercase_entry = match lowercase(surface) {
+                Cow::Borrowed(_) => entry,
+                Cow::Owned(key) => lexicon.get(&key),
             };
             MorphemeFacts {
                 gap,
