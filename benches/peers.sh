@@ -21,6 +21,7 @@ cd "$(dirname "$0")/.."
 PY=${PY:-$HOME/.cache/kosum-peers/venv/bin/python}
 PEERS=${PEERS:-textrankr,sumy_textrank,mecab_noun_tfidf}
 SHARED=../shared/peers
+CORPUS=../shared/corpus
 [ -x "$PY" ] || { echo "peers venv missing: run $SHARED/setup.sh first" >&2; exit 2; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -30,7 +31,7 @@ DOCS_FROM=${DOCS_FROM:-konlpy}
 case "$DOCS_FROM" in
   konlpy) "$PY" "$SHARED/make_docs.py" "$work/docs" > /dev/null ;;
   corpus)
-    "$PY" - ../shared/corpus "$work/docs" <<'PYEOF'
+    "$PY" - "$CORPUS" "$work/docs" <<'PYEOF'
 import json, pathlib, sys
 corpus, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
 out.mkdir(parents=True)
