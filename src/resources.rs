@@ -404,6 +404,16 @@ mod tests {
         assert_eq!(data_lines("a\rb\n").collect::<Vec<_>>(), [(1, "a\rb")]);
     }
 
+    /// The data lines as `str::lines` gives them, the definition
+    /// [`data_lines`] was first written with.
+    fn by_str_lines(text: &str) -> Vec<(usize, &str)> {
+        text.lines()
+            .enumerate()
+            .map(|(index, line)| (index + 1, line.trim_end_matches('\r')))
+            .filter(|(_, line)| !line.trim().is_empty() && !line.starts_with('#'))
+            .collect()
+    }
+
     #[test]
     fn data_lines_match_str_lines_on_the_data_files() {
         for text in [
@@ -413,13 +423,22 @@ mod tests {
             ENTITY_WORDS_TSV,
             ABBREVIATIONS_TXT,
         ] {
-            let by_str_lines: Vec<(usize, &str)> = text
-                .lines()
-                .enumerate()
-                .map(|(index, line)| (index + 1, line.trim_end_matches('\r')))
-                .filter(|(_, line)| !line.trim().is_empty() && !line.starts_with('#'))
-                .collect();
-            assert_eq!(data_lines(text).collect::<Vec<_>>(), by_str_lines);
+            assert_eq!(data_lines(text).collect::<Vec<_>>(), by_str_lines(text));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn data_lines_match_str_lines_on_any_text(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "\n", "\r", "\r\n", "#", " ", "\t", "가", "a", "\u{3000}", "1.5",
+                ]),
+                0..40,
+            )
+        ) {
+            let text = pieces.concat();
+            proptest::prop_assert_eq!(data_lines(&text).collect::<Vec<_>>(), by_str_lines(&text));
         }
     }
 
