@@ -240,10 +240,7 @@ impl Stopwords {
 
     /// Whether `word` (compared in lower case) is a stopword.
     pub fn contains(&self, word: &str) -> bool {
-        if self.words.contains(word) {
-            return true;
-        }
-        !is_lowercase(word) && self.words.contains(lowercase(word).as_ref())
+        self.words.contains(lowercase(word).as_ref())
     }
 
     pub fn len(&self) -> usize {
