@@ -41,7 +41,7 @@ use std::path::Path;
 use crate::analysis::Document;
 use crate::candidates::{CandidateOptions, Collector};
 use crate::error::{Error, Result};
-use crate::resources::{Background, Stopwords, data_lines};
+use crate::resources::{Background, Stopwords, data_lines, split_at_tab};
 
 /// The document length (in words) background frequencies are scaled to.
 pub const TYPICAL_DOCUMENT_WORDS: f64 = 400.0;
@@ -94,7 +94,7 @@ impl Idf {
         let mut frequencies = HashMap::new();
         for (number, line) in data_lines(text) {
             let error = |message: String| Error::data_format(source_name, number, message);
-            let Some((term, count)) = line.split_once('\t') else {
+            let Some((term, count)) = split_at_tab(line) else {
                 return Err(error("expected `term<TAB>document count`".into()));
             };
             let count: usize = count
