@@ -137,10 +137,10 @@ pub struct Document<'t> {
 /// otherwise builds on first use and no [`Analyzer`] holds: the compiled
 /// address patterns (every analysis finds addresses), the byline and
 /// section-label patterns (when the keyword stage runs), and the background
-/// word frequencies (when a stage weighs terms by the default IDF); about
-/// 10 ms of work for a full analysis. A caller with a spare core runs it on
-/// another thread while [`Analyzer::new`] loads the dictionary, so the
-/// first document does not wait for it.
+/// word frequencies (when a stage weighs terms by the default IDF); 6–11 ms
+/// of CPU for a full analysis in the throughput bench's runs. A caller with
+/// a spare core runs it on another thread while [`Analyzer::new`] loads the
+/// dictionary, so the first document does not wait for it.
 pub fn warm_up(request: &Request, idf: &Idf) {
     crate::addresses::warm_up();
     let keywords = request.keyword_stage_size() > 0;
