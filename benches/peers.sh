@@ -26,10 +26,7 @@ cd "$(dirname "$0")/.."
 PY=${PY:-$HOME/.cache/kosum-peers/venv/bin/python}
 PEERS=${PEERS:-textrankr,sumy_textrank,mecab_noun_tfidf}
 ROUNDS=${ROUNDS:-1}
-case "$ROUNDS" in
-  ''|*[!0-9]*) ROUNDS=0 ;;
-esac
-[ "$ROUNDS" -ge 1 ] 2>/dev/null || { echo "ROUNDS must be a whole number from 1" >&2; exit 2; }
+[[ "$ROUNDS" =~ ^[0-9]+$ ]] && (( 10#$ROUNDS >= 1 )) || { echo "ROUNDS must be a whole number from 1" >&2; exit 2; }
 SHARED=../shared/peers
 CORPUS=../shared/corpus
 [ -x "$PY" ] || { echo "peers venv missing: run $SHARED/setup.sh first" >&2; exit 2; }
