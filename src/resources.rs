@@ -229,9 +229,9 @@ pub struct Stopwords {
 /// The entries of a one-word-per-line list: trimmed lines, without blank
 /// lines and `#` comments.
 fn list_entries(text: &str) -> impl Iterator<Item = &str> {
-    text.lines()
-        .map(str::trim)
-        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+    data_lines(text)
+        .map(|(_, line)| line.trim())
+        .filter(|line| !line.starts_with('#'))
 }
 
 impl Stopwords {
@@ -441,6 +441,24 @@ mod tests {
         ) {
             let text = pieces.concat();
             proptest::prop_assert_eq!(data_lines(&text).collect::<Vec<_>>(), by_str_lines(&text));
+        }
+
+        #[test]
+        fn list_entries_are_the_trimmed_lines_that_are_not_comments(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "\n", "\r", "\r\n", "#", " ", "\t", "가", "a", "\u{3000}",
+                ]),
+                0..40,
+            )
+        ) {
+            let text = pieces.concat();
+            let by_str_lines: Vec<&str> = text
+                .lines()
+                .map(str::trim)
+                .filter(|line| !line.is_empty() && !line.starts_with('#'))
+                .collect();
+            proptest::prop_assert_eq!(list_entries(&text).collect::<Vec<_>>(), by_str_lines);
         }
 
         #[test]
