@@ -50,6 +50,29 @@ pub const TYPICAL_DOCUMENT_WORDS: f64 = 400.0;
 /// (its rarest entries are at about 3).
 const UNLISTED_ZIPF: f64 = 2.5;
 
+/// The IDF of a term key from the background table's Zipf frequency.
+fn background_weight(term: &str) -> f64 {
+    let zipf = Background::builtin()
+        .zipf(&background_form(term))
+        .map_or(UNLISTED_ZIPF, f64::from);
+    let per_word = 10f64.powf(zipf - 9.0);
+    let in_document = 1.0 - (-per_word * TYPICAL_DOCUMENT_WORDS).exp();
+    (1.0 / in_document.max(1e-12)).ln()
+}
+
+/// How many background weights a thread keeps before starting afresh.
+const BACKGROUND_WEIGHTS_KEPT: usize = 8192;
+
+thread_local! {
+    /// Background weights this thread has computed. Every article asks for
+    /// the weights of the language's common words (기업, 정부, 시장 …); a
+    /// small table of them stays in the processor's cache, where the
+    /// background table (30,000 rows) mostly does not, and the weight's
+    /// arithmetic is done once.
+    static BACKGROUND_WEIGHTS: std::cell::RefCell<HashMap<Box<str>, f64>> =
+        std::cell::RefCell::new(HashMap::new());
+}
+
 /// Where inverse document frequencies come from.
 #[derive(Debug, Clone, Default)]
 pub enum Idf {
@@ -69,14 +92,17 @@ impl Idf {
     /// The IDF of a term key (lower-cased surface or lemma).
     pub fn weight(&self, term: &str) -> f64 {
         match self {
-            Idf::Background => {
-                let zipf = Background::builtin()
-                    .zipf(&background_form(term))
-                    .map_or(UNLISTED_ZIPF, f64::from);
-                let per_word = 10f64.powf(zipf - 9.0);
-                let in_document = 1.0 - (-per_word * TYPICAL_DOCUMENT_WORDS).exp();
-                (1.0 / in_document.max(1e-12)).ln()
-            }
+            Idf::Background => BACKGROUND_WEIGHTS.with_borrow_mut(|known| {
+                if let Some(&weight) = known.get(term) {
+                    return weight;
+                }
+                let weight = background_weight(term);
+                if known.len() >= BACKGROUND_WEIGHTS_KEPT {
+                    known.clear();
+                }
+                known.insert(term.into(), weight);
+                weight
+            }),
             Idf::Learned {
                 documents,
                 frequencies,
@@ -447,6 +473,26 @@ mod tests {
             let err = Idf::parse("idf.tsv", text).unwrap_err().to_string();
             assert!(err.starts_with("idf.tsv, "), "{err}");
             assert!(err.contains(expected), "{err} lacks {expected}");
+        }
+    }
+
+    #[test]
+    fn background_weights_are_remembered_exactly() {
+        // Computed, remembered and recomputed after the thread's table has
+        // been emptied (more distinct terms than it keeps), a weight is the
+        // same number.
+        let idf = Idf::Background;
+        let terms: Vec<String> = ["클라우드", "사람", "인피니밴드", "2019년", "GPU"]
+            .into_iter()
+            .map(String::from)
+            .chain((0..BACKGROUND_WEIGHTS_KEPT + 10).map(|i| format!("낱말{i}")))
+            .collect();
+        for _ in 0..2 {
+            for term in &terms {
+                assert_eq!(idf.weight(term), background_weight(term), "{term}");
+            }
+            let kept = BACKGROUND_WEIGHTS.with_borrow(|known| known.len());
+            assert!(kept <= BACKGROUND_WEIGHTS_KEPT, "{kept}");
         }
     }
 
