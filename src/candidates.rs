@@ -258,8 +258,9 @@ fn is_latin_name(surface: &str) -> bool {
 fn role(morpheme: &Morpheme, text: &str, next: Option<&Morpheme>) -> Role {
     match morpheme.pos {
         Pos::NNG | Pos::NNP => {
-            // Most tags are one tag; compound ones are read part by part.
-            if matches!(morpheme.tag, "NNG" | "NNP")
+            // Most tags are one tag (the noun's own); compound ones are read
+            // part by part.
+            if !morpheme.compound
                 || morpheme
                     .tag
                     .split('+')

@@ -520,8 +520,7 @@ fn morpheme_facts<'g>(
                 // An ASCII digit is its own first byte.
                 starts_number: m.pos == Pos::SN
                     || surface.as_bytes().first().is_some_and(u8::is_ascii_digit),
-                // Tags are a few bytes: a plain loop beats a memchr call.
-                compound_tag: m.tag.bytes().any(|b| b == b'+'),
+                compound_tag: m.compound,
             }
         })
         .collect()
@@ -1194,7 +1193,7 @@ impl<'d> Scan<'d> {
                     | Pos::IC
                     | Pos::MAG
                     | Pos::NP
-            ) && !m.tag.contains('+')
+            ) && !m.compound
         });
         !common_word && all_nominal && syllables >= 1
     }
