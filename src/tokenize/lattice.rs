@@ -520,7 +520,13 @@ impl Lattice {
             for &index in self.user_entries_from(chars[begin]) {
                 let entry = &self.user_entries[index as usize];
                 let end = begin + entry.surface.len();
-                if end <= n && chars[begin..end] == entry.surface[..] {
+                // The first chars match (entries are indexed by it); most
+                // other entries differ at the second, which one comparison
+                // finds without a call to compare the slices.
+                if end <= n
+                    && entry.surface.get(1).is_none_or(|&c| c == chars[begin + 1])
+                    && chars[begin..end] == entry.surface[..]
+                {
                     let word = NodeWord::User(index);
                     let cost = i32::from(entry.cost) + penalty(word, entry.left_id);
                     search.add(

@@ -819,6 +819,33 @@ mod tests {
     }
 
     #[test]
+    fn user_entries_sharing_their_first_chars_are_told_apart() {
+        // The lattice indexes user entries by first char and checks the
+        // second before the rest: entries alike in their first one or two
+        // chars, a one-char entry, and a match at the very end of a line.
+        let extra = Terms::parse(
+            "mine.tsv",
+            "코스멈랩스\tNNP\tORG\tKosum Labs\n코스멈\tNNP\tPRODUCT\tkosum\n\
+             코스닥랩\tNNP\tORG\tKosdaq Lab\n곰\tNNP\tPRODUCT\tGom\n",
+        )
+        .unwrap();
+        let tokenizer = Tokenizer::new(&TokenizerConfig {
+            default_terms: true,
+            extra_terms: extra,
+        })
+        .unwrap();
+        let text = "코스멈랩스와 코스닥랩은 곰을 샀다 코스멈";
+        let user: Vec<&str> = tokenizer
+            .tokenize(text)
+            .unwrap()
+            .iter()
+            .filter(|m| m.origin == Origin::User)
+            .map(|m| m.surface(text))
+            .collect();
+        assert_eq!(user, ["코스멈랩스", "코스닥랩", "곰", "코스멈"]);
+    }
+
+    #[test]
     fn compound_marks_the_tags_of_several_parts() {
         let morphemes = tokenizer()
             .tokenize("마이크로소프트가 투자했다. 그는 먹었겠지만 갔습니다.")
