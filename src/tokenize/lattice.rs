@@ -161,7 +161,21 @@ pub struct Scratch {
     /// hundred syllables, so most chars are found here instead of being
     /// classified again.
     class_cache: SlotCache<u64>,
+    /// The system dictionary's matches at each position of the piece being
+    /// searched: `matches[match_starts[i]..match_starts[i + 1]]` for
+    /// position i (see [`Lattice::find_matches`]).
+    matches: Vec<Match>,
+    match_starts: Vec<u32>,
     search: Search,
+}
+
+/// A key of the system dictionary found at a position: its entries, as a
+/// byte range of the dictionary's entry data, and its length in chars.
+#[derive(Debug, Clone, Copy)]
+struct Match {
+    entries_start: u32,
+    entries_end: u32,
+    chars: u32,
 }
 
 /// The lattice of one piece being searched.
@@ -464,6 +478,50 @@ impl Lattice {
         }
     }
 
+    /// Finds the system dictionary's keys at every position of a piece
+    /// that is not whitespace, before the search connects any of them.
+    ///
+    /// Each lookup walks the trie and the entry index, reads that mostly
+    /// miss the processor's cache. Done one position at a time between the
+    /// search's other work, the processor waits for each in turn; done here
+    /// in one tight loop, it waits for many at once. A position the search
+    /// never reaches (no word ends before it) is looked up for nothing,
+    /// which is rare in text.
+    fn find_matches(
+        dictionary: &Dictionary,
+        chars: &[char],
+        categories: &[u64],
+        matches: &mut Vec<Match>,
+        match_starts: &mut Vec<u32>,
+    ) {
+        let n = chars.len();
+        let entry_data: &[u8] = &dictionary.prefix_dictionary.vals_data;
+        let base = entry_data.as_ptr() as usize;
+        matches.clear();
+        match_starts.clear();
+        for position in 0..n {
+            match_starts.push(matches.len() as u32);
+            if categories[position] & SPACE_BIT != 0 {
+                continue;
+            }
+            let window = &chars[position..n.min(position + MAX_WORD_CHARS)];
+            for (entries, length) in dictionary.prefix_dictionary.common_prefix_search(window) {
+                // The entries are a slice of the entry data; where it starts
+                // there is found from the addresses.
+                let start = entries.as_ptr() as usize - base;
+                debug_assert!(start + entries.len() <= entry_data.len());
+                // Reading the first entry brings it into the cache too.
+                std::hint::black_box(entries.first().copied());
+                matches.push(Match {
+                    entries_start: start as u32,
+                    entries_end: (start + entries.len()) as u32,
+                    chars: length as u32,
+                });
+            }
+        }
+        match_starts.push(matches.len() as u32);
+    }
+
     fn analyse_piece(
         &self,
         dictionary: &Dictionary,
@@ -477,6 +535,8 @@ impl Lattice {
             chars,
             categories,
             class_cache,
+            matches,
+            match_starts,
             search,
         } = scratch;
         let chars = &chars[from..to];
@@ -492,6 +552,8 @@ impl Lattice {
         let categories = &*categories;
         let is_space = |i: usize| categories[i] & SPACE_BIT != 0;
         let matrix = &dictionary.connection_cost_matrix;
+        let entry_data: &[u8] = &dictionary.prefix_dictionary.vals_data;
+        Self::find_matches(dictionary, chars, categories, matches, match_starts);
         search.reset(n, matrix);
 
         for position in 0..n {
@@ -542,8 +604,10 @@ impl Lattice {
                 }
             }
             // System dictionary.
-            let window = &chars[begin..n.min(begin + MAX_WORD_CHARS)];
-            for (entries, length) in dictionary.prefix_dictionary.common_prefix_search(window) {
+            let found_here = match_starts[begin] as usize..match_starts[begin + 1] as usize;
+            for key in &matches[found_here] {
+                let length = key.chars as usize;
+                let entries = &entry_data[key.entries_start as usize..key.entries_end as usize];
                 for entry in entries.chunks_exact(ENTRY_LEN) {
                     let word_id = u32::from_le_bytes([entry[0], entry[1], entry[2], entry[3]]);
                     let cost = i16::from_le_bytes([entry[4], entry[5]]);
