@@ -682,6 +682,22 @@ impl Lattice {
                 }
             };
 
+            // Connect the dictionary words starting here to the paths ending
+            // here before adding any: the matrix rows the connections read
+            // are then read side by side, not between node insertions.
+            for &candidate in candidates.starting_at(begin) {
+                if let Candidate::System {
+                    entries_start,
+                    entries_end,
+                    ..
+                } = candidate
+                {
+                    let entries = &entry_data[entries_start as usize..entries_end as usize];
+                    for entry in entries.chunks_exact(ENTRY_LEN) {
+                        search.best_previous(matrix, u16::from_le_bytes([entry[6], entry[7]]));
+                    }
+                }
+            }
             for &candidate in candidates.starting_at(begin) {
                 match candidate {
                     Candidate::User(index) => {
