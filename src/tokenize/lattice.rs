@@ -31,7 +31,27 @@ use lindera_dictionary::dictionary::connection_cost_matrix::ConnectionCostMatrix
 /// u32 word id, i16 cost, u16 left id, u16 right id (little endian). The
 /// lindera version is pinned exactly, and the tokenizer tests fail if this
 /// layout ever changes.
-pub(super) const ENTRY_LEN: usize = 10;
+const ENTRY_LEN: usize = 10;
+
+/// One lexicon entry of the system dictionary.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct SystemEntry {
+    pub word_id: u32,
+    pub cost: i16,
+    pub left_id: u16,
+    pub right_id: u16,
+}
+
+/// The entries serialized in `bytes` (a key's entries, or all of them), in
+/// order; lindera keeps its own decoder private.
+pub(super) fn system_entries(bytes: &[u8]) -> impl Iterator<Item = SystemEntry> + '_ {
+    bytes.chunks_exact(ENTRY_LEN).map(|entry| SystemEntry {
+        word_id: u32::from_le_bytes([entry[0], entry[1], entry[2], entry[3]]),
+        cost: i16::from_le_bytes([entry[4], entry[5]]),
+        left_id: u16::from_le_bytes([entry[6], entry[7]]),
+        right_id: u16::from_le_bytes([entry[8], entry[9]]),
+    })
+}
 
 /// No mecab-ko-dic entry is longer than this many chars; bounding the
 /// prefix search keeps it linear in the line length.
@@ -693,8 +713,8 @@ impl Lattice {
                 } = candidate
                 {
                     let entries = &entry_data[entries_start as usize..entries_end as usize];
-                    for entry in entries.chunks_exact(ENTRY_LEN) {
-                        search.best_previous(matrix, u16::from_le_bytes([entry[6], entry[7]]));
+                    for entry in system_entries(entries) {
+                        search.best_previous(matrix, entry.left_id);
                     }
                 }
             }
@@ -721,15 +741,18 @@ impl Lattice {
                     } => {
                         let end = begin + length as usize;
                         let entries = &entry_data[entries_start as usize..entries_end as usize];
-                        for entry in entries.chunks_exact(ENTRY_LEN) {
-                            let word_id =
-                                u32::from_le_bytes([entry[0], entry[1], entry[2], entry[3]]);
-                            let cost = i16::from_le_bytes([entry[4], entry[5]]);
-                            let left_id = u16::from_le_bytes([entry[6], entry[7]]);
-                            let right_id = u16::from_le_bytes([entry[8], entry[9]]);
-                            let word = NodeWord::System(word_id);
-                            let cost = i32::from(cost) + penalty(word, left_id);
-                            search.add(matrix, begin, end, left_id, right_id, cost, word);
+                        for entry in system_entries(entries) {
+                            let word = NodeWord::System(entry.word_id);
+                            let cost = i32::from(entry.cost) + penalty(word, entry.left_id);
+                            search.add(
+                                matrix,
+                                begin,
+                                end,
+                                entry.left_id,
+                                entry.right_id,
+                                cost,
+                                word,
+                            );
                         }
                     }
                     Candidate::Unknown {

@@ -773,18 +773,12 @@ mod tests {
             .prefix_dictionary
             .common_prefix_search(&chars)
             .filter(|&(_, length)| length == chars.len())
-            .flat_map(|(entries, _)| entries.chunks_exact(lattice::ENTRY_LEN))
+            .flat_map(|(entries, _)| lattice::system_entries(entries))
             .filter(|entry| {
-                let id = u32::from_le_bytes([entry[0], entry[1], entry[2], entry[3]]);
-                let mut fields = dictionary.word_details_iter(id as usize);
+                let mut fields = dictionary.word_details_iter(entry.word_id as usize);
                 (fields.next(), fields.next()) == (Some("NNP"), Some("*"))
             })
-            .map(|entry| {
-                (
-                    u16::from_le_bytes([entry[6], entry[7]]),
-                    u16::from_le_bytes([entry[8], entry[9]]),
-                )
-            })
+            .map(|entry| (entry.left_id, entry.right_id))
             .collect();
         let user = tokenizer.lattice.user_entry(0);
         assert_eq!(system, vec![(user.left_id, user.right_id)]);
@@ -950,9 +944,8 @@ mod tests {
         let dictionary = tokenizer.dictionary();
         let mut rules: HashMap<u16, (Option<u8>, u32)> = HashMap::new();
         let entries: &[u8] = &dictionary.prefix_dictionary.vals_data;
-        for entry in entries.chunks_exact(lattice::ENTRY_LEN) {
-            let id = u32::from_le_bytes([entry[0], entry[1], entry[2], entry[3]]);
-            let left_id = u16::from_le_bytes([entry[6], entry[7]]);
+        for entry in lattice::system_entries(entries) {
+            let (id, left_id) = (entry.word_id, entry.left_id);
             let rule = tokenizer
                 .lattice
                 .penalty_for_tag(system_tag(dictionary, id));
