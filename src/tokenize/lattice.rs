@@ -67,6 +67,21 @@ const MAX_PIECE_CHARS: usize = 4096;
 /// The bit of a char's category set that marks whitespace.
 const SPACE_BIT: u64 = 1 << 63;
 
+/// Whether char `i` of a piece is whitespace, by its category set.
+fn is_space(categories: &[u64], i: usize) -> bool {
+    categories[i] & SPACE_BIT != 0
+}
+
+/// Where a word following position `position` starts: the first char there
+/// or after it that is not whitespace (the piece's length if none is).
+fn word_start(categories: &[u64], position: usize) -> usize {
+    let mut begin = position;
+    while begin < categories.len() && is_space(categories, begin) {
+        begin += 1;
+    }
+    begin
+}
+
 /// What a lattice node is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NodeWord {
@@ -544,7 +559,6 @@ impl Lattice {
         let definitions = &dictionary.character_definition;
         let entry_data: &[u8] = &dictionary.prefix_dictionary.vals_data;
         let base = entry_data.as_ptr() as usize;
-        let is_space = |i: usize| categories[i] & SPACE_BIT != 0;
         let Candidates { all, at, reached } = candidates;
         all.clear();
         at.clear();
@@ -557,10 +571,7 @@ impl Lattice {
             if !reached[position] {
                 continue;
             }
-            let mut begin = position;
-            while begin < n && is_space(begin) {
-                begin += 1;
-            }
+            let begin = word_start(categories, position);
             if begin >= n || last_begin == Some(begin) {
                 continue;
             }
@@ -605,8 +616,9 @@ impl Lattice {
                 let definition = definitions.lookup_definition(category);
                 if !found || definition.invoke {
                     let kind = categories[begin];
-                    let same_kind =
-                        |i: usize| i < n && categories[i] & kind & !SPACE_BIT != 0 && !is_space(i);
+                    let same_kind = |i: usize| {
+                        i < n && categories[i] & kind & !SPACE_BIT != 0 && !is_space(categories, i)
+                    };
                     let mut unknown = |length: usize| {
                         all.push(Candidate::Unknown {
                             category: category.0 as u32,
@@ -673,7 +685,6 @@ impl Lattice {
             }),
         );
         let categories = &*categories;
-        let is_space = |i: usize| categories[i] & SPACE_BIT != 0;
         let matrix = &dictionary.connection_cost_matrix;
         let entry_data: &[u8] = &dictionary.prefix_dictionary.vals_data;
         self.find_candidates(dictionary, chars, categories, candidates);
@@ -685,10 +696,7 @@ impl Lattice {
             }
             // Candidates were found from every position a word ends at.
             debug_assert!(candidates.reached[position], "position {position}");
-            let mut begin = position;
-            while begin < n && is_space(begin) {
-                begin += 1;
-            }
+            let begin = word_start(categories, position);
             if begin >= n {
                 continue;
             }
@@ -783,7 +791,7 @@ impl Lattice {
 
         // EOS: connect from the last position any node ends at.
         let mut tail = n;
-        while tail > 0 && categories[tail - 1] & SPACE_BIT != 0 {
+        while tail > 0 && is_space(categories, tail - 1) {
             tail -= 1;
         }
         let nodes = &search.nodes;
