@@ -133,22 +133,17 @@ pub struct Document<'t> {
     pub sentences: Vec<Sentence>,
 }
 
-/// Builds now, once per process, what analysing with `request` and `idf`
-/// otherwise builds on first use and no [`Analyzer`] holds: the compiled
-/// address patterns (every analysis finds addresses), the byline and
-/// section-label patterns (when the keyword stage runs), and the background
-/// word frequencies (when a stage weighs terms by the default IDF); 6–11 ms
-/// of CPU for a full analysis in the throughput bench's runs. A caller with
-/// a spare core runs it on another thread while [`Analyzer::new`] loads the
-/// dictionary, so the first document does not wait for it.
-pub fn warm_up(request: &Request, idf: &Idf) {
+/// Builds now, once per process, what analysing with `request` otherwise
+/// builds on first use and no [`Analyzer`] holds: the compiled address
+/// patterns (every analysis finds addresses) and the byline and
+/// section-label patterns (when the keyword stage runs). A caller with a
+/// spare core runs it on another thread while [`Analyzer::new`] loads the
+/// dictionary, so the first document does not wait for it. (The background
+/// word frequencies need no building: they are searched where they lie.)
+pub fn warm_up(request: &Request) {
     crate::addresses::warm_up();
-    let keywords = request.keyword_stage_size() > 0;
-    if keywords {
+    if request.keyword_stage_size() > 0 {
         crate::candidates::warm_up();
-    }
-    if matches!(idf, Idf::Background) && (keywords || request.summary.is_some()) {
-        crate::resources::Background::builtin();
     }
 }
 

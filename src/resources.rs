@@ -5,7 +5,7 @@
 //! The files are embedded at compile time, parsed once, and shared; users can
 //! add rows of the same formats at run time (`--user-dict`).
 
-use foldhash::{HashMap, HashMapExt, HashSet};
+use foldhash::HashSet;
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
@@ -80,10 +80,10 @@ impl Term {
 /// lines and `#` comments are skipped and a trailing CR is dropped.
 pub(crate) fn data_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
     // Line ends found with `memchr` rather than `str::lines`, whose
-    // per-line search set-up dominates on short lines: 30,000 rows of
-    // background.tsv are read at every start, and reading them takes 21.5 M
-    // instructions this way against 28.1 M with `str::lines` (callgrind,
-    // one-line run).
+    // per-line search set-up dominates on short lines: reading the 30,000
+    // rows of background.tsv into a map (as every start did until that
+    // table came to be searched in place) took 21.5 M instructions this way
+    // against 28.1 M with `str::lines` (callgrind, one-line run).
     let ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain(std::iter::once(text.len()));
     let mut start = 0;
     ends.enumerate()
@@ -288,54 +288,96 @@ impl Abbreviations {
 
 /// Background word frequencies (Zipf scale: log10 of occurrences per
 /// billion words) from general Korean text, for inverse document frequency.
-#[derive(Debug, Clone, Default)]
+///
+/// The table is searched where it lies. Its rows are sorted by word, so a
+/// look-up is a binary search over the text and start-up reads nothing:
+/// building a hash map of the 30,000 rows took 21.5 M instructions at every
+/// start (callgrind, one-line run), more than the dictionary load, where a
+/// look-up costs about a dozen row comparisons and the scoring stage keeps
+/// the weights it has computed (`scoring::Idf::weight`).
+#[derive(Debug, Clone, Copy)]
 pub struct Background {
-    /// Keys borrow the (embedded) table unless lower-casing changes them,
-    /// which keeps start-up from allocating one string per row.
-    zipf: HashMap<Cow<'static, str>, f32>,
+    /// The `word<TAB>zipf` rows, sorted by word, each ended by a line feed
+    /// but maybe the last; the header comments are left out.
+    rows: &'static str,
 }
 
 impl Background {
-    /// Parses `word<TAB>zipf` lines.
+    /// The table in `text` (header comments, then rows sorted by word), with
+    /// every row checked: a tab between word and Zipf value, a value that
+    /// parses, a word in lower case and after the word of the row before.
+    /// An error names the line.
     pub fn parse(source_name: &str, text: &'static str) -> Result<Self> {
-        // Room for a row per line up front: growing the table on the way
-        // rehashes every row read so far.
-        let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1;
-        let mut zipf = HashMap::with_capacity(lines);
-        for (number, line) in data_lines(text) {
-            let parsed = split_at_tab(line)
-                .and_then(|(word, value)| Some((word, value.trim().parse::<f32>().ok()?)));
-            let Some((word, value)) = parsed else {
-                return Err(Error::data_format(
-                    source_name,
-                    number,
-                    "expected `word<TAB>zipf frequency`",
-                ));
+        let background = Self::unchecked(text);
+        let header_lines = text
+            .lines()
+            .take_while(|line| line.starts_with('#'))
+            .count();
+        let mut previous: Option<&str> = None;
+        for (index, row) in background.rows.lines().enumerate() {
+            let number = header_lines + index + 1;
+            let fault = match split_at_tab(row) {
+                None => Some("expected `word<TAB>zipf frequency`"),
+                Some((_, value)) if value.trim().parse::<f32>().is_err() => {
+                    Some("expected a number after the tab")
+                }
+                Some((word, _)) if !is_lowercase(word) => Some("expected a word in lower case"),
+                Some((word, _)) if previous.is_some_and(|previous| previous >= word) => Some(
+                    "expected a word after the one above (rows sorted by word, each word once)",
+                ),
+                Some((word, _)) => {
+                    previous = Some(word);
+                    None
+                }
             };
-            zipf.entry(lowercase(word)).or_insert(value);
+            if let Some(fault) = fault {
+                return Err(Error::data_format(source_name, number, fault));
+            }
         }
-        Ok(Self { zipf })
+        Ok(background)
+    }
+
+    /// The table in `text` without checking its rows: for the embedded
+    /// table, which the test suite checks with [`Background::parse`].
+    fn unchecked(text: &'static str) -> Self {
+        let mut rows = text;
+        while rows.starts_with('#') {
+            rows = rows.split_once('\n').map_or("", |(_, rest)| rest);
+        }
+        Self { rows }
     }
 
     pub fn builtin() -> &'static Background {
         static BUILTIN: OnceLock<Background> = OnceLock::new();
-        BUILTIN.get_or_init(|| {
-            Background::parse("dict/background.tsv", BACKGROUND_TSV)
-                .expect("dict/background.tsv is checked by the test suite")
-        })
+        BUILTIN.get_or_init(|| Background::unchecked(BACKGROUND_TSV))
     }
 
     /// The Zipf frequency of `word`, if the table has it.
     pub fn zipf(&self, word: &str) -> Option<f32> {
-        self.zipf.get(word).copied()
+        let bytes = self.rows.as_bytes();
+        // `low..high` always holds whole rows.
+        let (mut low, mut high) = (0, bytes.len());
+        while low < high {
+            let middle = low + (high - low) / 2;
+            let start = memchr::memrchr(b'\n', &bytes[low..middle]).map_or(low, |i| low + i + 1);
+            let end = memchr::memchr(b'\n', &bytes[start..high]).map_or(high, |i| start + i);
+            let (key, value) = split_at_tab(&self.rows[start..end])?;
+            match key.cmp(word) {
+                std::cmp::Ordering::Less => low = end + 1,
+                std::cmp::Ordering::Greater => high = start,
+                std::cmp::Ordering::Equal => return value.trim().parse().ok(),
+            }
+        }
+        None
     }
 
+    /// The number of rows.
     pub fn len(&self) -> usize {
-        self.zipf.len()
+        self.rows.lines().count()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.zipf.is_empty()
+        self.rows.is_empty()
     }
 }
 
@@ -395,6 +437,7 @@ impl EntityWords {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use foldhash::HashMap;
 
     #[test]
     fn data_lines_are_numbered_from_one_without_blanks_comments_or_cr() {
@@ -547,9 +590,72 @@ mod tests {
 
     #[test]
     fn background_rejects_bad_lines() {
-        let err = Background::parse("bg.tsv", "클라우드\t4.1\n이상한 줄\n").unwrap_err();
-        assert!(err.to_string().starts_with("bg.tsv, line 2"), "{err}");
-        let background = Background::parse("bg.tsv", "클라우드\t4.1\n").unwrap();
+        for (text, line, fault) in [
+            (
+                "# header\n클라우드\t4.1\n이상한 줄\n",
+                3,
+                "expected `word<TAB>",
+            ),
+            ("가\t4.1\n나\t높음\n", 2, "expected a number"),
+            ("gpu\t4.1\nGPU\t4.0\n", 2, "expected a word in lower case"),
+            ("클라우드\t4.1\n가\t5.0\n", 2, "expected a word after"),
+            ("가\t4.1\n가\t5.0\n", 2, "expected a word after"),
+        ] {
+            let err = Background::parse("bg.tsv", text).unwrap_err().to_string();
+            assert!(err.starts_with(&format!("bg.tsv, line {line}")), "{err}");
+            assert!(err.contains(fault), "{err}");
+        }
+        let background = Background::parse("bg.tsv", "# header\n가\t5.5\n클라우드\t4.1\n").unwrap();
         assert_eq!(background.zipf("클라우드"), Some(4.1));
+        assert_eq!(background.len(), 2);
+    }
+
+    #[test]
+    fn builtin_background_table_is_sorted_and_well_formed() {
+        let checked = Background::parse("dict/background.tsv", BACKGROUND_TSV).unwrap();
+        assert_eq!(checked.rows, Background::builtin().rows);
+        assert!(checked.rows.starts_with("0\t"), "the header is left out");
+    }
+
+    /// The binary search finds every row of the table, and nothing between
+    /// or around them: checked against a map of all rows.
+    #[test]
+    fn background_search_finds_exactly_the_rows() {
+        let background = Background::builtin();
+        let rows: HashMap<&str, f32> = background
+            .rows
+            .lines()
+            .map(|row| {
+                let (word, value) = row.split_once('\t').unwrap();
+                (word, value.trim().parse().unwrap())
+            })
+            .collect();
+        for (word, value) in &rows {
+            assert_eq!(background.zipf(word), Some(*value), "{word}");
+            for near in [
+                format!("{word}!"),
+                format!("{word}\u{10FFFF}"),
+                format!("!{word}"),
+            ] {
+                assert_eq!(
+                    background.zipf(&near),
+                    rows.get(near.as_str()).copied(),
+                    "{near}"
+                );
+            }
+        }
+        for absent in ["", "\u{10FFFF}", "클라우드네이티브컴퓨팅"] {
+            assert_eq!(background.zipf(absent), None, "{absent}");
+        }
+        let small = Background::parse("t", "가\t1\n나\t2\n다\t3").unwrap();
+        for (word, value) in [
+            ("가", Some(1.0)),
+            ("나", Some(2.0)),
+            ("다", Some(3.0)),
+            ("라", None),
+            ("0", None),
+        ] {
+            assert_eq!(small.zipf(word), value, "{word}");
+        }
     }
 }

@@ -76,9 +76,7 @@ thread_local! {
 /// Where inverse document frequencies come from.
 #[derive(Debug, Clone, Default)]
 pub enum Idf {
-    /// General Korean text (`dict/background.tsv`, parsed on first use, so
-    /// that a caller can have it parsed on another thread meanwhile: see
-    /// [`crate::analysis::warm_up`]).
+    /// General Korean text (`dict/background.tsv`).
     #[default]
     Background,
     /// Document frequencies learned from a folder of documents.

@@ -111,16 +111,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
     };
     let request = build_request(task, &common, summary.as_ref(), &keywords)?;
-    // With `--idf` the weights are known only once read or learned, in a
-    // run long enough not to notice what the warm-up saves.
-    if let (Task::Analyze(_), None) = (task, &keywords.idf) {
+    if let Task::Analyze(_) = task {
         // A few milliseconds of start-up, done on another core while the
         // dictionary loads (the thread ends as soon as they are built). If
         // no thread can be started, the first document builds them.
         let request = request.clone();
         let _ = std::thread::Builder::new()
             .name("kosum-warm-up".into())
-            .spawn(move || kosum::analysis::warm_up(&request, &kosum::scoring::Idf::default()));
+            .spawn(move || kosum::analysis::warm_up(&request));
     }
     let settings = Settings::new(task, &common, request, highlight)?;
     let analyzer = load_analyzer(&common, keywords.idf.as_deref(), &settings.inputs)?;
