@@ -259,14 +259,18 @@ impl<'a> Splitter<'a> {
             .iter()
             .map(|address| address.span.clone())
             .collect();
-        let mut first_ending_after = Vec::with_capacity(view.len() + 1);
-        let mut index = 0;
-        for position in 0..=view.len() {
-            while index < morphemes.len() && morphemes[index].byte_end <= position {
-                index += 1;
+        // The offsets from one morpheme's end up to the next one's hold the
+        // next one's index: filled a run at a time (the morphemes are in
+        // text order).
+        let table_len = view.len() + 1;
+        let mut first_ending_after = Vec::with_capacity(table_len);
+        for (index, morpheme) in morphemes.iter().enumerate() {
+            let run_end = morpheme.byte_end.min(table_len);
+            if run_end > first_ending_after.len() {
+                first_ending_after.resize(run_end, index as u32);
             }
-            first_ending_after.push(index as u32);
         }
+        first_ending_after.resize(table_len, morphemes.len() as u32);
         Self {
             view,
             morphemes,
