@@ -139,7 +139,7 @@ pub struct Document<'t> {
 /// section-label patterns (when the keyword stage runs). A caller with a
 /// spare core runs it on another thread while [`Analyzer::new`] loads the
 /// dictionary, so the first document does not wait for it. (The background
-/// word frequencies need no building: they are searched where they lie.)
+/// word frequencies need only their row starts found, on first use.)
 pub fn warm_up(request: &Request) {
     crate::addresses::warm_up();
     if request.keyword_stage_size() > 0 {
