@@ -67,30 +67,55 @@ pub fn is_blank(c: char) -> bool {
 /// replacement exactly as many bytes long as the character it replaces.
 /// A `\r\n` pair becomes ` \n`, so it counts as one line break.
 pub fn analysis_view(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(|c| replacement(c).is_some()) {
+    let mut replaced = replaced_chars(text).peekable();
+    if replaced.peek().is_none() {
         return Cow::Borrowed(text);
     }
-    let mut bytes = Vec::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match replacement(c) {
-            None => {
-                let mut buffer = [0u8; 4];
-                bytes.extend_from_slice(c.encode_utf8(&mut buffer).as_bytes());
-            }
-            Some(ascii) => {
-                let ascii = if c == '\r' && chars.peek() == Some(&'\n') {
-                    b' '
-                } else {
-                    ascii
-                };
-                bytes.extend(std::iter::repeat_n(ascii, c.len_utf8()));
-            }
-        }
+    let mut view = String::with_capacity(text.len());
+    let mut copied = 0;
+    for (index, c, ascii) in replaced {
+        view.push_str(&text[copied..index]);
+        let ascii = if c == '\r' && text[index + 1..].starts_with('\n') {
+            ' '
+        } else {
+            char::from(ascii)
+        };
+        view.extend(std::iter::repeat_n(ascii, c.len_utf8()));
+        copied = index + c.len_utf8();
     }
-    // Every byte written is either a copied UTF-8 sequence or ASCII.
-    Cow::Owned(String::from_utf8(bytes).expect("replacements keep UTF-8 valid"))
+    view.push_str(&text[copied..]);
+    Cow::Owned(view)
 }
+
+/// The chars of `text` that have a [`replacement`], with their byte offsets
+/// and replacements. Only ASCII controls and chars whose UTF-8 form starts
+/// with one of five lead bytes can have one (U+0080–U+00BF, U+1680,
+/// U+2000–U+206F, U+3000, U+FEFF), so the scan decodes only those and never
+/// looks closely at Hangul (lead bytes 0xEA–0xED): it runs over every
+/// document.
+fn replaced_chars(text: &str) -> impl Iterator<Item = (usize, char, u8)> + '_ {
+    text.bytes()
+        .enumerate()
+        .filter(|&(_, byte)| MAY_START_REPLACED[usize::from(byte)])
+        .filter_map(|(index, _)| {
+            let c = text[index..].chars().next()?;
+            replacement(c).map(|ascii| (index, c, ascii))
+        })
+}
+
+/// Per byte, whether a char with a [`replacement`] may start with it (see
+/// [`replaced_chars`]).
+static MAY_START_REPLACED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = matches!(byte, 0x00..=0x1F | 0x7F | 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF)
+            && byte != b'\n' as usize
+            && byte != b'\t' as usize;
+        byte += 1;
+    }
+    table
+};
 
 /// Converts byte offsets into char offsets for one text. Queries are cheapest
 /// in increasing order (the usual case: tokens, sentences, mentions), but any
@@ -126,6 +151,35 @@ impl<'t> CharCounter<'t> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The view built char by char, as [`analysis_view`] did before it
+    /// scanned bytes.
+    fn view_char_by_char(text: &str) -> String {
+        let mut view = String::new();
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            match replacement(c) {
+                None => view.push(c),
+                Some(_) if c == '\r' && chars.peek() == Some(&'\n') => view.push(' '),
+                Some(ascii) => view.extend(std::iter::repeat_n(char::from(ascii), c.len_utf8())),
+            }
+        }
+        view
+    }
+
+    #[test]
+    fn the_byte_scan_replaces_exactly_the_chars_with_a_replacement() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            for text in [c.to_string(), format!("가{c}a{c}\n"), format!("{c}\r\n{c}")] {
+                assert_eq!(
+                    analysis_view(&text),
+                    view_char_by_char(&text),
+                    "U+{:04X}",
+                    c as u32
+                );
+            }
+        }
+    }
 
     #[test]
     fn decode_accepts_utf8_and_drops_the_bom() {
