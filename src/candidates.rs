@@ -186,15 +186,14 @@ const BYLINE_MARKS: [&str; 4] = ["기자", "특파원", "=", "@"];
 /// The most chars a bracketed byline holds on either side of its mark.
 const BYLINE_SIDE_CHARS: usize = 80;
 
+/// The most chars between a bracketed byline's brackets: the longest mark
+/// (특파원) and its two sides.
+const BYLINE_INSIDE_CHARS: usize = 2 * BYLINE_SIDE_CHARS + 3;
+
 /// Whether the chars between a bracketed byline's brackets hold a mark with
 /// at most [`BYLINE_SIDE_CHARS`] chars on either side.
 fn within_byline_limits(inside: &str) -> bool {
-    let longest_mark = 3;
-    if inside
-        .chars()
-        .nth(2 * BYLINE_SIDE_CHARS + longest_mark)
-        .is_some()
-    {
+    if inside.chars().nth(BYLINE_INSIDE_CHARS).is_some() {
         return false;
     }
     BYLINE_MARKS.iter().any(|mark| {
@@ -216,13 +215,13 @@ fn next_bracketed_byline(haystack: &str, mut from: usize) -> Option<Range<usize>
             return Some(found.range());
         }
         // Every opener up to the closer found closes there (no closer lies
-        // between), so only the openers close enough to it can start a
-        // byline within the limits.
+        // between), so only an opener at most BYLINE_INSIDE_CHARS + 1 chars
+        // before the closer can start a byline within the limits.
         let closer = found.end() - closer_len;
         let reach = haystack[..closer]
             .char_indices()
             .rev()
-            .nth(2 * BYLINE_SIDE_CHARS + 4)
+            .nth(BYLINE_INSIDE_CHARS)
             .map_or(0, |(at, _)| at);
         from = (found.start() + opener_len).max(reach);
     }
@@ -906,6 +905,12 @@ mod tests {
         assert!(found.contains(&"(서울=연합뉴스)"), "{found:?}");
         assert!(found.iter().any(|s| s.contains("홍길동 기자")), "{found:?}");
         assert!(spans.windows(2).all(|p| p[0].start <= p[1].start));
+    }
+
+    #[test]
+    fn the_longest_byline_mark_is_three_chars() {
+        let longest = BYLINE_MARKS.iter().map(|mark| mark.chars().count()).max();
+        assert_eq!(Some(BYLINE_INSIDE_CHARS - 2 * BYLINE_SIDE_CHARS), longest);
     }
 
     #[test]
