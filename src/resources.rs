@@ -2,8 +2,9 @@
 //! dictionary and gazetteer (`terms.tsv`), the stopword list
 //! (`stopwords.txt`), the background word statistics (`background.tsv`) and
 //! the word classes of the entity patterns (`entity-words.tsv`).
-//! The files are embedded at compile time, parsed once, and shared; users can
-//! add rows of the same formats at run time (`--user-dict`).
+//! The files are embedded at compile time, parsed once (the background table
+//! is searched where it lies), and shared; users can add rows of the terms
+//! format at run time (`--user-dict`).
 
 use foldhash::HashSet;
 use std::borrow::Cow;
