@@ -665,6 +665,8 @@ mod tests {
         for absent in ["", "\u{10FFFF}", "클라우드네이티브컴퓨팅"] {
             assert_eq!(background.zipf(absent), None, "{absent}");
         }
+        let crlf = Background::parse("t", "# header\r\n가\t1\r\n나\t2\r\n").unwrap();
+        assert_eq!((crlf.zipf("가"), crlf.zipf("나")), (Some(1.0), Some(2.0)));
         let small = Background::parse("t", "가\t1\n나\t2\n다\t3").unwrap();
         for (word, value) in [
             ("가", Some(1.0)),
