@@ -312,10 +312,7 @@ impl Background {
     /// An error names the line.
     pub fn parse(source_name: &str, text: &'static str) -> Result<Self> {
         let background = Self::unchecked(text);
-        let header_lines = text
-            .lines()
-            .take_while(|line| line.starts_with('#'))
-            .count();
+        let header_lines = text.lines().take_while(|line| is_header_line(line)).count();
         let mut previous: Option<&str> = None;
         for (index, row) in background.rows.lines().enumerate() {
             let number = header_lines + index + 1;
@@ -344,7 +341,9 @@ impl Background {
     /// table, which the test suite checks with [`Background::parse`].
     fn unchecked(text: &'static str) -> Self {
         let mut rows = text;
-        while rows.starts_with('#') {
+        while let Some(line) = rows.lines().next()
+            && is_header_line(line)
+        {
             rows = rows.split_once('\n').map_or("", |(_, rest)| rest);
         }
         let row_ends = memchr::memchr_iter(b'\n', rows.as_bytes());
@@ -397,6 +396,12 @@ impl Background {
     pub fn is_empty(&self) -> bool {
         self.starts.is_empty()
     }
+}
+
+/// Whether a line of the background table is one of its header comments:
+/// a `#` and no tab, as every row has one (a word may start with `#`).
+fn is_header_line(line: &str) -> bool {
+    line.starts_with('#') && !line.contains('\t')
 }
 
 /// Word classes of the entity patterns (`dict/entity-words.tsv`): titles,
@@ -665,6 +670,13 @@ mod tests {
         for absent in ["", "\u{10FFFF}", "클라우드네이티브컴퓨팅"] {
             assert_eq!(background.zipf(absent), None, "{absent}");
         }
+        assert!(
+            Background::parse("t", "# only a header")
+                .unwrap()
+                .is_empty()
+        );
+        let hashed = Background::parse("t", "# header\n#태그\t3\n가\t1\n").unwrap();
+        assert_eq!((hashed.len(), hashed.zipf("#태그")), (2, Some(3.0)));
         let crlf = Background::parse("t", "# header\r\n가\t1\r\n나\t2\r\n").unwrap();
         assert_eq!((crlf.zipf("가"), crlf.zipf("나")), (Some(1.0), Some(2.0)));
         let small = Background::parse("t", "가\t1\n나\t2\n다\t3").unwrap();
