@@ -112,9 +112,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     };
     let request = build_request(task, &common, summary.as_ref(), &keywords)?;
     if let Task::Analyze(_) = task {
-        // A few milliseconds of start-up, done on another core while the
-        // dictionary loads (the thread ends as soon as they are built). If
-        // no thread can be started, the first document builds them.
+        // The patterns (about a millisecond of start-up) are compiled on
+        // another core while the dictionary loads; the thread ends as soon
+        // as they are built. If no thread can be started, the first
+        // document builds them.
         let request = request.clone();
         let _ = std::thread::Builder::new()
             .name("kosum-warm-up".into())
