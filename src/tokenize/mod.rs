@@ -8,6 +8,7 @@
 //! has the same byte layout as the input, so every [`Morpheme`] carries byte
 //! and char offsets into the document exactly as it was read.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
@@ -330,15 +331,24 @@ impl Default for TokenizerConfig {
 }
 
 impl TokenizerConfig {
-    /// All term rows this configuration uses, ours first.
-    pub fn terms(&self) -> Terms {
+    /// All term rows this configuration uses, ours first: the built-in
+    /// rows themselves when there are no others (start-up copied their
+    /// 1,288 rows twice before).
+    pub fn terms(&self) -> Cow<'static, Terms> {
+        if self.extra_terms.is_empty() {
+            return if self.default_terms {
+                Cow::Borrowed(Terms::builtin())
+            } else {
+                Cow::Owned(Terms::default())
+            };
+        }
         let mut terms = if self.default_terms {
             Terms::builtin().clone()
         } else {
             Terms::default()
         };
         terms.extend(&self.extra_terms);
-        terms
+        Cow::Owned(terms)
     }
 }
 
@@ -366,13 +376,10 @@ impl Tokenizer {
         let renumber = dictionary.metadata.context_id_map.as_ref();
         let mut user_terms = Vec::new();
         let mut entries = Vec::new();
+        let terms = config.terms();
         let mut seen = HashSet::new();
-        for term in config
-            .terms()
-            .iter()
-            .filter(|term| term.is_tokenizer_entry())
-        {
-            if !seen.insert(term.surface.clone()) {
+        for term in terms.iter().filter(|term| term.is_tokenizer_entry()) {
+            if !seen.insert(term.surface.as_str()) {
                 continue;
             }
             let ids = user_context_ids(term).ok_or_else(|| {
@@ -711,6 +718,31 @@ fn user_context_ids(term: &Term) -> Option<ContextIds> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_terms_are_ours_then_the_users() {
+        let builtin = Terms::builtin();
+        let ours = TokenizerConfig::default();
+        assert!(matches!(ours.terms(), Cow::Borrowed(terms) if std::ptr::eq(terms, builtin)));
+        let extra = Terms::parse("user.tsv", "쿠버네티스\tNNP\tPRODUCT\tKubernetes\n").unwrap();
+        let both = TokenizerConfig {
+            default_terms: true,
+            extra_terms: extra.clone(),
+        };
+        let surfaces: Vec<String> = both.terms().iter().map(|t| t.surface.clone()).collect();
+        assert_eq!(surfaces.len(), builtin.len() + 1);
+        assert_eq!(surfaces.last().map(String::as_str), Some("쿠버네티스"));
+        let theirs = TokenizerConfig {
+            default_terms: false,
+            extra_terms: extra,
+        };
+        assert_eq!(theirs.terms().len(), 1);
+        let none = TokenizerConfig {
+            default_terms: false,
+            extra_terms: Terms::default(),
+        };
+        assert!(none.terms().is_empty());
+    }
 
     fn tokenizer() -> &'static Tokenizer {
         static TOKENIZER: OnceLock<Tokenizer> = OnceLock::new();
