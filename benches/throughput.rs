@@ -207,9 +207,9 @@ fn main() {
         (thread_cpu_time() - started).as_secs_f64() * 1e3
     );
     let started = thread_cpu_time();
-    kosum::analysis::warm_up(&Request::default());
+    kosum::analysis::warm_up(&Request::default(), &Default::default());
     println!(
-        "patterns for a full analysis (kosum::analysis::warm_up, on another core in the CLI): {:.1} ms CPU",
+        "patterns and background row starts for a full analysis (kosum::analysis::warm_up, on another core in the CLI): {:.1} ms CPU",
         (thread_cpu_time() - started).as_secs_f64() * 1e3
     );
     let plain = Tokenizer::new(&TokenizerConfig {

@@ -111,15 +111,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
     };
     let request = build_request(task, &common, summary.as_ref(), &keywords)?;
-    if let Task::Analyze(_) = task {
-        // The patterns (about a millisecond of start-up) are compiled on
-        // another core while the dictionary loads; the thread ends as soon
-        // as they are built. If no thread can be started, the first
-        // document builds them.
+    // With `--idf` the weights are known only once read or learned, in a
+    // run long enough not to notice what the warm-up saves.
+    if let (Task::Analyze(_), None) = (task, &keywords.idf) {
+        // The patterns and the background table's row starts (about a
+        // millisecond of start-up) are built on another core while the
+        // dictionary loads; the thread ends as soon as they are built. If no
+        // thread can be started, the first document builds them.
         let request = request.clone();
         let _ = std::thread::Builder::new()
             .name("kosum-warm-up".into())
-            .spawn(move || kosum::analysis::warm_up(&request));
+            .spawn(move || kosum::analysis::warm_up(&request, &kosum::scoring::Idf::default()));
     }
     let settings = Settings::new(task, &common, request, highlight)?;
     let analyzer = load_analyzer(&common, keywords.idf.as_deref(), &settings.inputs)?;
