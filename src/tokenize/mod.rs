@@ -335,18 +335,15 @@ impl TokenizerConfig {
     /// rows themselves when there are no others (start-up copied their
     /// 1,288 rows twice before).
     pub fn terms(&self) -> Cow<'static, Terms> {
-        if self.extra_terms.is_empty() {
-            return if self.default_terms {
-                Cow::Borrowed(Terms::builtin())
-            } else {
-                Cow::Owned(Terms::default())
-            };
-        }
-        let mut terms = if self.default_terms {
-            Terms::builtin().clone()
+        let ours = if self.default_terms {
+            Cow::Borrowed(Terms::builtin())
         } else {
-            Terms::default()
+            Cow::Owned(Terms::default())
         };
+        if self.extra_terms.is_empty() {
+            return ours;
+        }
+        let mut terms = ours.into_owned();
         terms.extend(&self.extra_terms);
         Cow::Owned(terms)
     }
