@@ -138,9 +138,9 @@ pub struct Document<'t> {
 /// address patterns (every analysis finds addresses), the byline and
 /// section-label patterns (when the keyword stage runs), and the background
 /// table's row starts (when a stage weighs terms by the default IDF; 1.9 M
-/// instructions, a third of a millisecond). A caller with a spare core runs
-/// it on another thread while [`Analyzer::new`] loads the dictionary, so the
-/// first document does not wait for it.
+/// instructions). A caller with a spare core runs it on another thread
+/// while [`Analyzer::new`] loads the dictionary, so the first document does
+/// not wait for it.
 pub fn warm_up(request: &Request, idf: &Idf) {
     crate::addresses::warm_up();
     let keywords = request.keyword_stage_size() > 0;
