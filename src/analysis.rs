@@ -154,9 +154,10 @@ pub fn warm_up(request: &Request, idf: &Idf) {
 
 impl Analyzer {
     pub fn new(config: &AnalyzerConfig) -> Result<Self> {
+        let terms = config.tokenizer.terms();
         Ok(Self {
-            tokenizer: Tokenizer::new(&config.tokenizer)?,
-            gazetteer: Gazetteer::new(&config.tokenizer.terms())?,
+            tokenizer: Tokenizer::with_terms(&terms)?,
+            gazetteer: Gazetteer::new(&terms)?,
             idf: config.idf.clone(),
         })
     }

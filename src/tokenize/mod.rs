@@ -365,6 +365,13 @@ pub struct Tokenizer {
 impl Tokenizer {
     /// Loads the embedded dictionary and compiles the user dictionary.
     pub fn new(config: &TokenizerConfig) -> Result<Self> {
+        Self::with_terms(&config.terms())
+    }
+
+    /// A tokenizer whose user dictionary is the tokenizer entries of `terms`
+    /// (a later row with the same surface is skipped), for a caller that
+    /// also hands the rows to the gazetteer and so merges them only once.
+    pub fn with_terms(terms: &Terms) -> Result<Self> {
         let dictionary = system_dictionary()?;
         // The context-id table is in mecab-ko-dic's numbering; the built
         // dictionary renumbered its ids (most used first), so user entries
@@ -373,7 +380,6 @@ impl Tokenizer {
         let renumber = dictionary.metadata.context_id_map.as_ref();
         let mut user_terms = Vec::new();
         let mut entries = Vec::new();
-        let terms = config.terms();
         let mut seen = HashSet::new();
         for term in terms.iter().filter(|term| term.is_tokenizer_entry()) {
             if !seen.insert(term.surface.as_str()) {
