@@ -311,8 +311,8 @@ impl Background {
     /// parses, a word in lower case and after the word of the row before.
     /// An error names the line.
     pub fn parse(source_name: &str, text: &'static str) -> Result<Self> {
-        let background = Self::unchecked(text);
-        let header_lines = text.lines().take_while(|line| is_header_line(line)).count();
+        let (header_lines, rows) = split_header(text);
+        let background = Self::unchecked(rows);
         let mut previous: Option<&str> = None;
         for (index, row) in background.rows.lines().enumerate() {
             let number = header_lines + index + 1;
@@ -337,15 +337,10 @@ impl Background {
         Ok(background)
     }
 
-    /// The table in `text` without checking its rows: for the embedded
-    /// table, which the test suite checks with [`Background::parse`].
-    fn unchecked(text: &'static str) -> Self {
-        let mut rows = text;
-        while let Some(line) = rows.lines().next()
-            && is_header_line(line)
-        {
-            rows = rows.split_once('\n').map_or("", |(_, rest)| rest);
-        }
+    /// The table of `rows` (the header left out) without checking them: for
+    /// the embedded table, which the test suite checks with
+    /// [`Background::parse`].
+    fn unchecked(rows: &'static str) -> Self {
         let row_ends = memchr::memchr_iter(b'\n', rows.as_bytes());
         let starts = std::iter::once(0)
             .chain(row_ends.map(|end| end + 1))
@@ -357,7 +352,7 @@ impl Background {
 
     pub fn builtin() -> &'static Background {
         static BUILTIN: OnceLock<Background> = OnceLock::new();
-        BUILTIN.get_or_init(|| Background::unchecked(BACKGROUND_TSV))
+        BUILTIN.get_or_init(|| Background::unchecked(split_header(BACKGROUND_TSV).1))
     }
 
     /// The Zipf frequency of `word`, if the table has it.
@@ -398,10 +393,20 @@ impl Background {
     }
 }
 
-/// Whether a line of the background table is one of its header comments:
-/// a `#` and no tab, as every row has one (a word may start with `#`).
-fn is_header_line(line: &str) -> bool {
-    line.starts_with('#') && !line.contains('\t')
+/// The number of header lines of a background table and the rows after
+/// them. The header is the leading lines that start with `#` and hold no
+/// tab: every row has one, so a word may start with `#`.
+fn split_header(text: &str) -> (usize, &str) {
+    let mut rows = text;
+    let mut header_lines = 0;
+    while let Some(line) = rows.lines().next()
+        && line.starts_with('#')
+        && !line.contains('\t')
+    {
+        rows = rows.split_once('\n').map_or("", |(_, rest)| rest);
+        header_lines += 1;
+    }
+    (header_lines, rows)
 }
 
 /// Word classes of the entity patterns (`dict/entity-words.tsv`): titles,
