@@ -265,18 +265,12 @@ impl<'h> Bylines<'h> {
                     .map(|found| found.range()),
             );
         }
-        let (bracketed, named) = (
-            self.bracketed.clone().flatten(),
-            self.named.clone().flatten(),
-        );
-        match (bracketed, named) {
-            (Some(bracketed), Some(named)) => Some(if named.start < bracketed.start {
-                named
-            } else {
-                bracketed
-            }),
-            (bracketed, named) => bracketed.or(named),
-        }
+        [&self.bracketed, &self.named]
+            .into_iter()
+            .flatten()
+            .flatten()
+            .min_by_key(|span| span.start)
+            .cloned()
     }
 }
 
