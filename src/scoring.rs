@@ -66,9 +66,11 @@ const BACKGROUND_WEIGHTS_KEPT: usize = 8192;
 thread_local! {
     /// Background weights this thread has computed. Every article asks for
     /// the weights of the language's common words (기업, 정부, 시장 …), and
-    /// a lookup here replaces one in the 30,000-row background table plus
-    /// the weight's arithmetic: `Background::zipf` fell from 3.1% to 1.4%
-    /// of the perf samples of a run over 269 distinct articles.
+    /// a lookup here replaces a binary search of the 30,000-row background
+    /// table plus the weight's arithmetic. Over 269 distinct articles
+    /// (callgrind, one thread) `Idf::weight` takes 31.0 M instructions with
+    /// this table and 99.4 M without it, and the run's task-clock is 271.8
+    /// against 289.2 ms (10th percentile of 21 runs in turn).
     static BACKGROUND_WEIGHTS: std::cell::RefCell<HashMap<Box<str>, f64>> =
         std::cell::RefCell::new(HashMap::new());
 }
