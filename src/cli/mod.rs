@@ -115,9 +115,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     // run long enough not to notice what the warm-up saves.
     if let (Task::Analyze(_), None) = (task, &keywords.idf) {
         // The patterns and the background table's row starts (1.6 ms of
-        // CPU in the throughput bench's latest run) are built on another core while the
-        // dictionary loads; the thread ends as soon as they are built. If no
-        // thread can be started, the first document builds them.
+        // CPU in throughput bench run 13) are built on another core while
+        // the dictionary loads; the thread ends as soon as they are built.
+        // If no thread can be started, the first document builds them.
         let request = request.clone();
         let _ = std::thread::Builder::new()
             .name("kosum-warm-up".into())
