@@ -111,8 +111,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
     };
     let request = build_request(task, &common, summary.as_ref(), &keywords)?;
-    // With `--idf` the weights are known only once read or learned, in a
-    // run long enough not to notice what the warm-up saves.
+    // Not with `--idf`: the background table is not used then, and warming
+    // up the patterns alone made a one-line run slower, not faster (wall
+    // time median 12.8 against 11.5 ms and 11.8 against 11.0 ms, 40 runs
+    // of each in turn, with an 11,007-line IDF file).
     if let (Task::Analyze(_), None) = (task, &keywords.idf) {
         // The patterns and the background table's row starts (1.6 ms of
         // CPU in throughput bench run 13) are built on another core while
