@@ -525,7 +525,8 @@ impl Profiles {
         });
         let mut accumulator = vec![0.0f64; n];
         let mut touched: Vec<u32> = Vec::new();
-        let mut edges: Vec<(u32, u32, f64)> = Vec::new();
+        // The neighbours each sentence keeps, sentence after sentence.
+        let mut kept: Vec<(u32, u32, f64)> = Vec::new();
         let mut neighbours: Vec<(u32, f64)> = Vec::new();
         for (s, profile) in self.sentences.iter().enumerate() {
             if !profile.content {
@@ -585,16 +586,28 @@ impl Profiles {
                 });
                 neighbours.truncate(NEIGHBOURS);
             }
-            for &(other, weight) in &neighbours {
-                edges.push((s as u32, other, weight));
-                edges.push((other, s as u32, weight));
-            }
+            kept.extend(
+                neighbours
+                    .iter()
+                    .map(|&(other, weight)| (s as u32, other, weight)),
+            );
         }
-        edges.sort_unstable_by_key(|&(from, to, _)| (from, to));
-        edges.dedup_by(|later, earlier| later.0 == earlier.0 && later.1 == earlier.1);
-        let mut graph: Graph = vec![Vec::new(); n];
-        for (from, to, weight) in edges {
+        // Each kept pair is an edge both ways; a pair both sentences kept
+        // appears twice, and the stronger weight stays (the two differ only
+        // where a posting window cut one side's sum short).
+        let mut degree = vec![0usize; n];
+        for &(from, to, _) in &kept {
+            degree[from as usize] += 1;
+            degree[to as usize] += 1;
+        }
+        let mut graph: Graph = degree.into_iter().map(Vec::with_capacity).collect();
+        for &(from, to, weight) in &kept {
             graph[from as usize].push((to as usize, weight));
+            graph[to as usize].push((from as usize, weight));
+        }
+        for edges in &mut graph {
+            edges.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
+            edges.dedup_by_key(|&mut (to, _)| to);
         }
         graph
     }
@@ -915,6 +928,28 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    #[test]
+    fn the_graph_is_symmetric_with_one_edge_per_pair() {
+        let text = long_text(300);
+        let doc = document(&text);
+        let profiles = Profiles::build(&doc, &Idf::default());
+        for method in [SummaryMethod::TextRank, SummaryMethod::LexRank] {
+            let graph = profiles.graph(method);
+            for (from, edges) in graph.iter().enumerate() {
+                assert!(
+                    edges.windows(2).all(|pair| pair[0].0 < pair[1].0),
+                    "{method}: row {from} is not sorted by target without repeats"
+                );
+                for &(to, weight) in edges {
+                    assert_ne!(from, to, "{method}: a loop at {from}");
+                    assert!(weight > 0.0, "{method}: edge {from}-{to} weighs {weight}");
+                    let back = graph[to].iter().find(|&&(other, _)| other == from);
+                    assert!(back.is_some(), "{method}: edge {from}-{to} has no way back");
+                }
+            }
+        }
     }
 
     #[test]
