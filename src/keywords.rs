@@ -59,7 +59,7 @@ use std::collections::BinaryHeap;
 use crate::analysis::Document;
 use crate::candidates::{CandidateOptions, Candidates, Collector, Term};
 use crate::resources::{Stopwords, is_hangul_syllable};
-use crate::scoring::{Graph, Idf, pagerank};
+use crate::scoring::{Graph, Idf, pagerank, undirected_graph};
 
 /// One keyword or keyphrase of a document.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -175,47 +175,30 @@ pub fn word_scores(candidates: &Candidates, idf: &Idf, window: usize) -> Vec<f64
 /// each other in one sentence (undirected); each word's neighbours in
 /// ascending order.
 fn cooccurrence_graph(candidates: &Candidates, window: usize) -> Graph {
-    let mut degree = vec![0; candidates.words.len()];
-    for_each_cooccurrence(candidates, window, |a, b| {
-        degree[a] += 1;
-        degree[b] += 1;
-    });
-    let mut graph: Graph = degree.into_iter().map(Vec::with_capacity).collect();
-    for_each_cooccurrence(candidates, window, |a, b| {
-        graph[a].push((b, 1.0));
-        graph[b].push((a, 1.0));
-    });
-    for edges in &mut graph {
-        edges.sort_unstable_by_key(|&(neighbour, _)| neighbour);
-        edges.dedup_by(|later, earlier| {
-            let same = later.0 == earlier.0;
-            if same {
-                earlier.1 += later.1;
-            }
-            same
-        });
-    }
-    graph
+    let pairs = cooccurrences(candidates, window);
+    // Counts of whole co-occurrences: their sum is exact in any order.
+    undirected_graph(
+        candidates.words.len(),
+        || pairs.iter().map(|&(a, b)| (a, b, 1.0)),
+        |count, more| *count += more,
+    )
 }
 
-/// Calls `visit` with the two words of every co-occurrence (see
-/// [`cooccurrence_graph`]).
-fn for_each_cooccurrence(
-    candidates: &Candidates,
-    window: usize,
-    mut visit: impl FnMut(usize, usize),
-) {
+/// The two words of every co-occurrence (see [`cooccurrence_graph`]).
+fn cooccurrences(candidates: &Candidates, window: usize) -> Vec<(usize, usize)> {
     let mentions = &candidates.mentions;
+    let mut pairs = Vec::new();
     for (i, mention) in mentions.iter().enumerate() {
         for other in mentions.iter().skip(i + 1).take(window.max(2) - 1) {
             if other.sentence != mention.sentence {
                 break;
             }
             if other.word != mention.word {
-                visit(mention.word, other.word);
+                pairs.push((mention.word, other.word));
             }
         }
     }
+    pairs
 }
 
 /// A term waiting in the greedy selection, ordered by score, then first

@@ -301,6 +301,40 @@ pub fn build_idf<'d, 't: 'd>(documents: impl IntoIterator<Item = &'d Document<'t
 /// `edges[i]` lists `(j, weight)` for the edges leaving node `i`.
 pub type Graph = Vec<Vec<(usize, f64)>>;
 
+/// The undirected [`Graph`] of `nodes` nodes with the edges `edges` yields,
+/// each as `(a, b, weight)` once for both directions: every node's
+/// neighbours in ascending order, an edge yielded more than once kept once,
+/// its weights folded by `merge(kept, repeat)`, which must not depend on the
+/// order the repeats come in. `edges` is called twice, to count and then to
+/// fill, and must yield the same both times.
+pub fn undirected_graph<I: Iterator<Item = (usize, usize, f64)>>(
+    nodes: usize,
+    edges: impl Fn() -> I,
+    merge: impl Fn(&mut f64, f64),
+) -> Graph {
+    let mut degree = vec![0usize; nodes];
+    for (a, b, _) in edges() {
+        degree[a] += 1;
+        degree[b] += 1;
+    }
+    let mut graph: Graph = degree.into_iter().map(Vec::with_capacity).collect();
+    for (a, b, weight) in edges() {
+        graph[a].push((b, weight));
+        graph[b].push((a, weight));
+    }
+    for neighbours in &mut graph {
+        neighbours.sort_unstable_by_key(|&(neighbour, _)| neighbour);
+        neighbours.dedup_by(|repeat, kept| {
+            let same = repeat.0 == kept.0;
+            if same {
+                merge(&mut kept.1, repeat.1);
+            }
+            same
+        });
+    }
+    graph
+}
+
 /// Weighted PageRank (TextRank/LexRank's ranking): the stationary score of a
 /// random walk that follows edges in proportion to their weight and jumps to
 /// a node drawn from `personalization` (uniform when `None`) with probability
@@ -503,6 +537,30 @@ mod tests {
         assert_eq!(background_form("a100x"), "a000x");
         let idf = Idf::default();
         assert_eq!(idf.weight("2019"), idf.weight("1234"));
+    }
+
+    #[test]
+    fn undirected_graphs_list_each_neighbour_once_in_order() {
+        let edges = [(0, 2, 1.0), (2, 0, 3.0), (0, 1, 5.0)];
+        let summed = undirected_graph(3, || edges.into_iter(), |kept, repeat| *kept += repeat);
+        assert_eq!(
+            summed,
+            vec![vec![(1, 5.0), (2, 4.0)], vec![(0, 5.0)], vec![(0, 4.0)]]
+        );
+        let strongest = undirected_graph(
+            4,
+            || edges.into_iter(),
+            |kept, repeat| *kept = kept.max(repeat),
+        );
+        assert_eq!(
+            strongest,
+            vec![
+                vec![(1, 5.0), (2, 3.0)],
+                vec![(0, 5.0)],
+                vec![(0, 3.0)],
+                vec![]
+            ]
+        );
     }
 
     #[test]

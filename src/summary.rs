@@ -37,7 +37,7 @@ use foldhash::{HashMap, HashMapExt};
 use crate::analysis::{Document, SummaryLength};
 use crate::keywords::Keyword;
 use crate::resources::lowercase;
-use crate::scoring::{Graph, Grouped, Idf, pagerank};
+use crate::scoring::{Graph, Grouped, Idf, pagerank, undirected_graph};
 use crate::tokenize::{Morpheme, Pos};
 
 /// One chosen sentence: its index in the document's sentence list and its
@@ -592,24 +592,17 @@ impl Profiles {
                     .map(|&(other, weight)| (s as u32, other, weight)),
             );
         }
-        // Each kept pair is an edge both ways; a pair both sentences kept
-        // appears twice, and the stronger weight stays (the two differ only
-        // where a posting window cut one side's sum short).
-        let mut degree = vec![0usize; n];
-        for &(from, to, _) in &kept {
-            degree[from as usize] += 1;
-            degree[to as usize] += 1;
-        }
-        let mut graph: Graph = degree.into_iter().map(Vec::with_capacity).collect();
-        for &(from, to, weight) in &kept {
-            graph[from as usize].push((to as usize, weight));
-            graph[to as usize].push((from as usize, weight));
-        }
-        for edges in &mut graph {
-            edges.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
-            edges.dedup_by_key(|&mut (to, _)| to);
-        }
-        graph
+        // A pair both sentences kept comes twice, and the stronger weight
+        // stays (the two differ only where a posting window cut one side's
+        // sum short).
+        undirected_graph(
+            n,
+            || {
+                kept.iter()
+                    .map(|&(from, to, weight)| (from as usize, to as usize, weight))
+            },
+            |weight, repeat| *weight = weight.max(repeat),
+        )
     }
 
     /// Cosine of each sentence with the sum of all content sentences' TF-IDF
