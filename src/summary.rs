@@ -923,13 +923,17 @@ mod tests {
             .collect()
     }
 
+    /// The TextRank and LexRank graphs of [`long_text`]`(sentences)`.
+    fn graphs_of_long_text(sentences: usize) -> [(SummaryMethod, Graph); 2] {
+        let text = long_text(sentences);
+        let profiles = Profiles::build(&document(&text), &Idf::default());
+        [SummaryMethod::TextRank, SummaryMethod::LexRank]
+            .map(|method| (method, profiles.graph(method)))
+    }
+
     #[test]
     fn the_graph_is_symmetric_with_one_edge_per_pair() {
-        let text = long_text(300);
-        let doc = document(&text);
-        let profiles = Profiles::build(&doc, &Idf::default());
-        for method in [SummaryMethod::TextRank, SummaryMethod::LexRank] {
-            let graph = profiles.graph(method);
+        for (method, graph) in graphs_of_long_text(300) {
             for (from, edges) in graph.iter().enumerate() {
                 assert!(
                     edges.windows(2).all(|pair| pair[0].0 < pair[1].0),
@@ -947,11 +951,7 @@ mod tests {
 
     #[test]
     fn the_graph_stays_sparse_on_long_documents() {
-        let text = long_text(3000);
-        let doc = document(&text);
-        let profiles = Profiles::build(&doc, &Idf::default());
-        for method in [SummaryMethod::TextRank, SummaryMethod::LexRank] {
-            let graph = profiles.graph(method);
+        for (method, graph) in graphs_of_long_text(3000) {
             let edges: usize = graph.iter().map(Vec::len).sum();
             assert!(
                 edges <= 2 * NEIGHBOURS * graph.len(),
