@@ -886,25 +886,39 @@ impl<'a> Splitter<'a> {
     }
 }
 
-/// The whitespace-separated words of `view` as byte ranges.
+/// The whitespace-separated words of `view`, an analysis view, as byte
+/// ranges.
 fn words(view: &str) -> Vec<Range<usize>> {
     let mut words = Vec::new();
-    let mut start = None;
-    for (index, c) in view.char_indices() {
-        match (c.is_whitespace(), start) {
-            (true, Some(begin)) => {
-                words.push(begin..index);
-                start = None;
-            }
-            (false, None) => start = Some(index),
-            _ => {}
+    let mut start = 0;
+    let [space, line_break, tab] = VIEW_SPACES;
+    for space in memchr::memchr3_iter(space, line_break, tab, view.as_bytes()) {
+        if space > start {
+            words.push(start..space);
         }
+        start = space + 1;
     }
-    if let Some(begin) = start {
-        words.push(begin..view.len());
+    if view.len() > start {
+        words.push(start..view.len());
     }
     words
 }
+
+/// The whitespace of an analysis view: the view has turned all other
+/// whitespace into these ASCII bytes, and no byte of a char of several bytes
+/// is ASCII. So the view's words and lines are found from its bytes, without
+/// decoding its chars.
+const VIEW_SPACES: [u8; 3] = [b' ', b'\n', b'\t'];
+
+/// Whether byte `byte` of an analysis view is (part of) whitespace.
+fn is_view_space(byte: u8) -> bool {
+    VIEW_SPACES.contains(&byte)
+}
+
+/// The first bytes of the brackets and quotes that are not ASCII (general
+/// punctuation, CJK brackets, full-width forms): [`match_brackets`] decodes
+/// only the chars starting with one of these.
+const BRACKET_LEAD_BYTES: [u8; 3] = [0xE2, 0xE3, 0xEF];
 
 /// Pairs brackets and quotes, returning (closer, opener) byte offsets in
 /// closer order. Unmatched marks pair with nothing, and nothing stays open
@@ -913,17 +927,26 @@ fn words(view: &str) -> Vec<Range<usize>> {
 fn match_brackets(view: &str) -> Vec<(usize, usize)> {
     let mut pairs = Vec::new();
     let mut open: Vec<(char, usize)> = Vec::new();
-    let mut previous = ' ';
     let mut line_is_blank = true;
-    for (index, c) in view.char_indices() {
-        if c == '\n' {
+    for (index, &byte) in view.as_bytes().iter().enumerate() {
+        if byte == b'\n' {
             if line_is_blank {
                 open.clear();
             }
             line_is_blank = true;
-        } else if !c.is_whitespace() {
+        } else if !is_view_space(byte) {
             line_is_blank = false;
         }
+        let c = if byte.is_ascii() {
+            char::from(byte)
+        } else if BRACKET_LEAD_BYTES.contains(&byte) {
+            match view[index..].chars().next() {
+                Some(c) => c,
+                None => continue,
+            }
+        } else {
+            continue;
+        };
         let closes = if is_closing(c) {
             open.iter()
                 .rposition(|&(opener, _)| closing_partner(opener) == Some(c))
@@ -934,11 +957,14 @@ fn match_brackets(view: &str) -> Vec<(usize, usize)> {
             pairs.push((index, open[position].1));
             open.truncate(position);
         } else if closing_partner(c).is_some()
-            && (!is_symmetric_quote(c) || !previous.is_alphanumeric())
+            && (!is_symmetric_quote(c)
+                || !view[..index]
+                    .chars()
+                    .next_back()
+                    .is_some_and(char::is_alphanumeric))
         {
             open.push((c, index));
         }
-        previous = c;
     }
     pairs
 }
@@ -997,7 +1023,87 @@ fn open_ended_pos(pos: Pos) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::normalize::analysis_view;
     use crate::tokenize::{Tokenizer, TokenizerConfig};
+
+    #[test]
+    fn brackets_and_quotes_are_ascii_or_start_with_a_scanned_lead_byte() {
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            if closing_partner(c).is_some() || is_closing(c) {
+                let mut bytes = [0; 4];
+                let first = c.encode_utf8(&mut bytes).as_bytes()[0];
+                assert!(
+                    c.is_ascii() || BRACKET_LEAD_BYTES.contains(&first),
+                    "{c:?} starts with {first:#x}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn words_and_brackets_read_from_bytes_match_a_reading_by_chars() {
+        // The readings by chars that the byte scans replaced.
+        fn words_by_chars(view: &str) -> Vec<Range<usize>> {
+            let mut words = Vec::new();
+            let mut start = None;
+            for (index, c) in view.char_indices() {
+                match (c.is_whitespace(), start) {
+                    (true, Some(begin)) => {
+                        words.push(begin..index);
+                        start = None;
+                    }
+                    (false, None) => start = Some(index),
+                    _ => {}
+                }
+            }
+            words.extend(start.map(|begin| begin..view.len()));
+            words
+        }
+        fn brackets_by_chars(view: &str) -> Vec<(usize, usize)> {
+            let mut pairs = Vec::new();
+            let mut open: Vec<(char, usize)> = Vec::new();
+            let (mut previous, mut line_is_blank) = (' ', true);
+            for (index, c) in view.char_indices() {
+                if c == '\n' {
+                    if line_is_blank {
+                        open.clear();
+                    }
+                    line_is_blank = true;
+                } else if !c.is_whitespace() {
+                    line_is_blank = false;
+                }
+                let closes = is_closing(c)
+                    .then(|| {
+                        open.iter()
+                            .rposition(|&(o, _)| closing_partner(o) == Some(c))
+                    })
+                    .flatten();
+                if let Some(position) = closes {
+                    pairs.push((index, open[position].1));
+                    open.truncate(position);
+                } else if closing_partner(c).is_some()
+                    && (!is_symmetric_quote(c) || !previous.is_alphanumeric())
+                {
+                    open.push((c, index));
+                }
+                previous = c;
+            }
+            pairs
+        }
+        let texts = [
+            "정부는\u{3000}3일 \u{00A0}발표했다.\r\n\r\n  \"AI 투자\"를 늘린다…",
+            "（괄호） ［대괄호］ ＜꺾쇠＞ 《책》 〈글〉 「말」 『책』 【알림】 〔주〕 “인용” ‘작은’",
+            "Ghosts'n'Goblins 'quoted' `code` 1\"2 (열림\n\n닫힘) [a\u{2028}b] {c}",
+            "\u{200B}가\u{FEFF}나\u{2003}다\u{0085}라\t마\u{000B}바\u{000C}사 <태그>",
+            "",
+            "   \n\n  ",
+        ];
+        for text in texts {
+            let view = analysis_view(text);
+            assert_eq!(words(&view), words_by_chars(&view), "{text:?}");
+            assert_eq!(match_brackets(&view), brackets_by_chars(&view), "{text:?}");
+        }
+    }
 
     #[test]
     fn morpheme_lookups_match_a_search_of_the_morphemes() {
