@@ -110,21 +110,42 @@ pub fn is_hangul_syllable(c: char) -> bool {
     ('\u{AC00}'..='\u{D7A3}').contains(&c)
 }
 
-/// Whether lower-casing `text` char by char leaves it as it is. Hangul
-/// syllables and ASCII, most of kosum's text, are answered without the
-/// Unicode case tables.
+/// Whether lower-casing `text` char by char leaves it as it is. ASCII and
+/// Hangul syllables, most of kosum's text, are answered from their bytes,
+/// without decoding them or reading the Unicode case tables.
 pub fn is_lowercase(text: &str) -> bool {
-    text.chars().all(|c| {
-        if c.is_ascii() {
-            !c.is_ascii_uppercase()
-        } else if is_hangul_syllable(c) {
-            true
-        } else {
-            let mut lower = c.to_lowercase();
-            lower.next() == Some(c) && lower.next().is_none()
+    let bytes = text.as_bytes();
+    let mut index = 0;
+    while let Some(&byte) = bytes.get(index) {
+        if byte.is_ascii() {
+            if byte.is_ascii_uppercase() {
+                return false;
+            }
+            index += 1;
+            continue;
         }
-    })
+        if let [_, second, third, ..] = bytes[index..]
+            && HANGUL_SYLLABLES_UTF8.contains(&u32::from_be_bytes([0, byte, second, third]))
+        {
+            index += 3;
+            continue;
+        }
+        let Some(c) = text[index..].chars().next() else {
+            break;
+        };
+        let mut lower = c.to_lowercase();
+        if lower.next() != Some(c) || lower.next().is_some() {
+            return false;
+        }
+        index += c.len_utf8();
+    }
+    true
 }
+
+/// The UTF-8 of the Hangul syllables (가 to 힣), as the three bytes of a char
+/// read as one number: as UTF-8 keeps the order of code points, a char of
+/// three bytes is a syllable exactly when its number lies in this range.
+const HANGUL_SYLLABLES_UTF8: std::ops::RangeInclusive<u32> = 0xEA_B0_80..=0xED_9E_A3;
 
 /// `text` lower-cased char by char, borrowed when that changes nothing.
 pub fn lowercase(text: &str) -> Cow<'_, str> {
@@ -594,6 +615,34 @@ mod tests {
         )
         .unwrap();
         assert!(terms.iter().all(|term| !term.is_tokenizer_entry()));
+    }
+
+    #[test]
+    fn lower_case_is_told_from_bytes_as_the_case_tables_tell_it() {
+        let by_tables = |text: &str| {
+            text.chars().all(|c| {
+                let mut lower = c.to_lowercase();
+                lower.next() == Some(c) && lower.next().is_none()
+            })
+        };
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            let text = c.to_string();
+            assert_eq!(is_lowercase(&text), by_tables(&text), "{c:?}");
+        }
+        let utf8 =
+            |c: &str| u32::from_be_bytes([0, c.as_bytes()[0], c.as_bytes()[1], c.as_bytes()[2]]);
+        assert_eq!(HANGUL_SYLLABLES_UTF8, utf8("가")..=utf8("힣"));
+        for text in [
+            "깃허브 Copilot",
+            "오픈ai",
+            "힣Ａ",
+            "가\u{D7A4}",
+            "ǅ글",
+            "ßİ",
+            "",
+        ] {
+            assert_eq!(is_lowercase(text), by_tables(text), "{text:?}");
+        }
     }
 
     #[test]
