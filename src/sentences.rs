@@ -421,8 +421,9 @@ impl<'a> Splitter<'a> {
             // "…거야." 하며, "…했다" 라고.
             return false;
         }
-        let core_word_start = self.view[..tail.core_end]
-            .rfind(char::is_whitespace)
+        let core_word_start = self.view.as_bytes()[..tail.core_end]
+            .iter()
+            .rposition(|&byte| is_view_space(byte))
             .map_or(0, |space| space + 1)
             .max(word.start.min(tail.core_end));
         let core_word = &self.view[core_word_start..tail.core_end];
@@ -682,12 +683,14 @@ impl<'a> Splitter<'a> {
     /// Whether `start..end` is one span in square brackets with no
     /// sentence end inside: a heading or label such as "[속보]".
     fn is_heading(&self, start: usize, end: usize) -> bool {
+        if !self.view[start..].starts_with(['[', '［', '【']) {
+            return false;
+        }
         let Some(last) = self.view[start..end].chars().next_back() else {
             return false;
         };
         let close = end - last.len_utf8();
-        self.view[start..].starts_with(['[', '［', '【'])
-            && self.opener_of(close) == Some(start)
+        self.opener_of(close) == Some(start)
             && !self.view[start..close].chars().any(is_terminal_punctuation)
     }
 
@@ -808,7 +811,8 @@ impl<'a> Splitter<'a> {
                 position = before;
                 continue;
             }
-            if let Some(open) = self.opener_of(before) {
+            // Only a closing char can close a matched pair.
+            if let Some(open) = is_closing(c).then(|| self.opener_of(before)).flatten() {
                 let open_char = self.view[open..].chars().next().unwrap_or(' ');
                 let before_open = &self.view[sentence_start..open];
                 let encloses_sentence = before_open
