@@ -100,7 +100,7 @@ fn spans_from_ends(
 }
 
 /// The closing partner of an opening bracket or quote.
-fn closing_partner(open: char) -> Option<char> {
+const fn closing_partner(open: char) -> Option<char> {
     Some(match open {
         '(' => ')',
         '[' => ']',
@@ -125,11 +125,11 @@ fn closing_partner(open: char) -> Option<char> {
 }
 
 /// Quotes written with the same char on both sides.
-fn is_symmetric_quote(c: char) -> bool {
+const fn is_symmetric_quote(c: char) -> bool {
     matches!(c, '"' | '\'' | '`')
 }
 
-fn is_closing(c: char) -> bool {
+const fn is_closing(c: char) -> bool {
     matches!(
         c,
         ')' | ']'
@@ -931,25 +931,29 @@ const BRACKET_LEAD_BYTES: [u8; 3] = [0xE2, 0xE3, 0xEF];
 fn match_brackets(view: &str) -> Vec<(usize, usize)> {
     let mut pairs = Vec::new();
     let mut open: Vec<(char, usize)> = Vec::new();
-    let mut line_is_blank = true;
-    for (index, &byte) in view.as_bytes().iter().enumerate() {
+    let bytes = view.as_bytes();
+    let mut line_start = 0;
+    for (index, &byte) in bytes.iter().enumerate() {
+        if !BRACKET_SCAN_BYTES[usize::from(byte)] {
+            continue;
+        }
         if byte == b'\n' {
-            if line_is_blank {
+            if bytes[line_start..index]
+                .iter()
+                .all(|&byte| is_view_space(byte))
+            {
                 open.clear();
             }
-            line_is_blank = true;
-        } else if !is_view_space(byte) {
-            line_is_blank = false;
+            line_start = index + 1;
+            continue;
         }
         let c = if byte.is_ascii() {
             char::from(byte)
-        } else if BRACKET_LEAD_BYTES.contains(&byte) {
+        } else {
             match view[index..].chars().next() {
                 Some(c) => c,
                 None => continue,
             }
-        } else {
-            continue;
         };
         let closes = if is_closing(c) {
             open.iter()
@@ -972,6 +976,24 @@ fn match_brackets(view: &str) -> Vec<(usize, usize)> {
     }
     pairs
 }
+
+/// The bytes [`match_brackets`] stops at: line breaks, the ASCII brackets
+/// and quotes, and the first bytes of the others.
+const BRACKET_SCAN_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 128 {
+        let c = byte as u8 as char;
+        table[byte] = c == '\n' || is_closing(c) || closing_partner(c).is_some();
+        byte += 1;
+    }
+    let mut lead = 0;
+    while lead < BRACKET_LEAD_BYTES.len() {
+        table[BRACKET_LEAD_BYTES[lead] as usize] = true;
+        lead += 1;
+    }
+    table
+};
 
 /// A speaker's name introducing a turn of dialogue: one word ending in a
 /// colon ("원빈:", "A :").
