@@ -421,11 +421,9 @@ impl<'a> Splitter<'a> {
             // "…거야." 하며, "…했다" 라고.
             return false;
         }
-        let core_word_start = self.view.as_bytes()[..tail.core_end]
-            .iter()
-            .rposition(|&byte| is_view_space(byte))
-            .map_or(0, |space| space + 1)
-            .max(word.start.min(tail.core_end));
+        // The core's last word: what of `word` the core holds (a word holds
+        // no whitespace), or nothing if the tail reached back past its start.
+        let core_word_start = word.start.min(tail.core_end);
         let core_word = &self.view[core_word_start..tail.core_end];
         let next_is_interjection =
             following.is_some_and(|n| n.pos == Pos::IC && self.view[n.byte_end..].starts_with(','));
@@ -658,10 +656,7 @@ impl<'a> Splitter<'a> {
     /// Whether the word starting at `start` opens a bracketed note that has
     /// no sentence end of its own ("(6회 우승)", "(출근시간 19시)").
     fn is_aside_after_sentence(&self, start: usize) -> bool {
-        let Some(open_char) = self.view[start..].chars().next() else {
-            return false;
-        };
-        if !matches!(open_char, '(' | '（') {
+        if !self.view[start..].starts_with(['(', '（']) {
             return false;
         }
         let Ok(index) = self
@@ -806,6 +801,10 @@ impl<'a> Splitter<'a> {
             let Some(c) = self.view[..position].chars().next_back() else {
                 break;
             };
+            if is_hangul_syllable(c) {
+                // Neither space, bracket nor mark: the last real word.
+                break;
+            }
             let before = position - c.len_utf8();
             if c.is_whitespace() {
                 position = before;
@@ -1019,10 +1018,8 @@ fn opens_sentence_without_space(c: char) -> bool {
 
 /// A numbered-list marker written as its own word: "1.", "2)", "10.".
 fn is_list_marker(word: &str) -> bool {
-    let digits = word.trim_end_matches(['.', ')']);
-    word.len() - digits.len() == 1
-        && (1..=3).contains(&digits.len())
-        && digits.chars().all(|c| c.is_ascii_digit())
+    matches!(word.as_bytes(), [digits @ .., b'.' | b')']
+        if (1..=3).contains(&digits.len()) && digits.iter().all(u8::is_ascii_digit))
 }
 
 /// A number written with a period after it, as in dates ("2023. 1. 5.").
