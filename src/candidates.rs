@@ -30,6 +30,7 @@
 //! (`Azure`, `GPU`) always count.
 
 use foldhash::{HashMap, HashMapExt};
+use std::borrow::Cow;
 use std::collections::hash_map::Entry;
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -64,9 +65,10 @@ pub const MAX_TERM_PIECES: usize = 6;
 
 /// One distinct noun morpheme of the document (a node of the TextRank graph).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Word {
+pub struct Word<'t> {
     /// Lower-cased surface: the identity of the word, and its IDF lookup key.
-    pub key: String,
+    /// Borrowed from the text where lower-casing leaves the surface as it is.
+    pub key: Cow<'t, str>,
     /// How many times it occurs.
     pub count: usize,
     /// Whether it is a single Hangul syllable ("판", "썬"), which is too
@@ -137,8 +139,8 @@ impl Term {
 
 /// Everything the keyword stage needs from one document.
 #[derive(Debug, Clone, Default)]
-pub struct Candidates {
-    pub words: Vec<Word>,
+pub struct Candidates<'t> {
+    pub words: Vec<Word<'t>>,
     /// Every word mention in document order.
     pub mentions: Vec<Mention>,
     pub terms: Vec<Term>,
@@ -438,7 +440,7 @@ impl<'a> Collector<'a> {
         Self { stopwords, options }
     }
 
-    pub fn collect(&self, document: &Document<'_>) -> Candidates {
+    pub fn collect<'t>(&self, document: &Document<'t>) -> Candidates<'t> {
         let text = document.text;
         let view: &str = &document.view;
         let excluded = excluded_spans(view, &document.addresses);
@@ -606,7 +608,7 @@ struct State<'t, 's> {
     text: &'t str,
     stopwords: &'s Stopwords,
     max_phrase_words: usize,
-    candidates: Candidates,
+    candidates: Candidates<'t>,
     /// The word of every surface met so far (`None` for a stopword): most
     /// mentions repeat a surface, which is then neither lower-cased nor
     /// looked up again.
@@ -651,7 +653,7 @@ impl<'t> State<'t, '_> {
 
     /// The word whose key (lower case, [`push_lowercase`]) `surface` has,
     /// added if new, or `None` for a stopword.
-    fn word_of(&mut self, surface: &str) -> Option<usize> {
+    fn word_of(&mut self, surface: &'t str) -> Option<usize> {
         self.key_buffer.clear();
         push_lowercase(&mut self.key_buffer, surface);
         if self.stopwords.contains(&self.key_buffer) {
@@ -668,14 +670,17 @@ impl<'t> State<'t, '_> {
         let mut syllables = surface.chars();
         let single_syllable =
             syllables.next().is_some_and(is_hangul_syllable) && syllables.next().is_none();
+        let key = if self.key_buffer == surface {
+            Cow::Borrowed(surface)
+        } else {
+            self.capitalized_words.insert(self.key_buffer.clone(), word);
+            Cow::Owned(self.key_buffer.clone())
+        };
         self.candidates.words.push(Word {
-            key: self.key_buffer.clone(),
+            key,
             count: 0,
             single_syllable,
         });
-        if self.key_buffer != surface {
-            self.capitalized_words.insert(self.key_buffer.clone(), word);
-        }
         Some(word)
     }
 
@@ -785,7 +790,7 @@ mod tests {
         ANALYZER.get_or_init(|| Analyzer::new(&AnalyzerConfig::default()).unwrap())
     }
 
-    fn collect(text: &str) -> Candidates {
+    fn collect(text: &str) -> Candidates<'_> {
         let document = analyzer().document(text, SentenceMode::Split).unwrap();
         Collector::new(Stopwords::builtin(), &CandidateOptions::default()).collect(&document)
     }
@@ -801,7 +806,11 @@ mod tests {
     }
 
     fn words(text: &str) -> Vec<String> {
-        collect(text).words.into_iter().map(|w| w.key).collect()
+        collect(text)
+            .words
+            .into_iter()
+            .map(|w| w.key.into_owned())
+            .collect()
     }
 
     #[test]
@@ -834,7 +843,7 @@ mod tests {
             .words
             .iter()
             .filter(|w| w.key.is_ascii())
-            .map(|w| (w.key.as_str(), w.count))
+            .map(|w| (w.key.as_ref(), w.count))
             .collect();
         assert_eq!(counts, [("azure", 3), ("gpu", 3)]);
     }

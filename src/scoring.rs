@@ -233,7 +233,7 @@ pub fn candidate_terms(document: &Document<'_>) -> Vec<String> {
         .collect(document)
         .words
         .into_iter()
-        .map(|word| word.key)
+        .map(|word| word.key.into_owned())
         .collect()
 }
 
