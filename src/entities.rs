@@ -36,7 +36,9 @@ use crate::addresses::{Address, AddressKind};
 use crate::analysis::Document;
 use crate::error::{Error, Result};
 use crate::normalize::CharCounter;
-use crate::resources::{EntityWords, Terms, is_hangul_syllable, lowercase, push_lowercase};
+use crate::resources::{
+    EntityWords, Terms, is_hangul_syllable, is_lowercase, lowercase, push_lowercase,
+};
 use crate::tokenize::{Morpheme, Origin, Pos};
 
 /// The entity types of kosum's JSON schema v1.
@@ -433,7 +435,9 @@ fn resolve(mut candidates: Vec<Candidate>) -> Vec<Candidate> {
 fn group(text: &str, spans: Vec<Candidate>) -> Vec<Entity> {
     let mut counter = CharCounter::new(text);
     let mut entities: Vec<Entity> = Vec::new();
-    let mut index: HashMap<(EntityType, String), usize> = HashMap::new();
+    // Entities by type and lower-cased canonical name. A mention of an
+    // entity met before copies no string.
+    let mut index: HashMap<EntityType, HashMap<String, usize>> = HashMap::new();
     for span in spans {
         let Some(kind) = span.kind else { continue };
         let Some(surface) = text.get(span.byte_start..span.byte_end) else {
@@ -443,23 +447,41 @@ fn group(text: &str, spans: Vec<Candidate>) -> Vec<Entity> {
             start: counter.char_offset(span.byte_start),
             end: counter.char_offset(span.byte_end),
         };
-        let normalized = surface.split_whitespace().collect::<Vec<_>>().join(" ");
-        let canonical = span.canonical.unwrap_or_else(|| normalized.clone());
-        let key = (kind, canonical.to_lowercase());
-        match index.get(&key) {
-            Some(&at) => entities[at].mentions.push(mention),
-            None => {
-                index.insert(key, entities.len());
-                entities.push(Entity {
-                    text: normalized,
-                    kind,
-                    canonical,
-                    mentions: vec![mention],
-                });
-            }
+        let normalized = single_spaced(surface);
+        let canonical = span.canonical.as_deref().unwrap_or(&normalized);
+        // `str::to_lowercase`, which only changes what is not lower case.
+        let key = if is_lowercase(canonical) {
+            Cow::Borrowed(canonical)
+        } else {
+            Cow::Owned(canonical.to_lowercase())
+        };
+        let names = index.entry(kind).or_default();
+        if let Some(&at) = names.get(key.as_ref()) {
+            entities[at].mentions.push(mention);
+            continue;
         }
+        names.insert(key.into_owned(), entities.len());
+        let canonical = span.canonical.unwrap_or_else(|| normalized.to_string());
+        entities.push(Entity {
+            text: normalized.into_owned(),
+            kind,
+            canonical,
+            mentions: vec![mention],
+        });
     }
     entities
+}
+
+/// `text`'s words joined by single spaces (borrowed when it is so already).
+fn single_spaced(text: &str) -> Cow<'_, str> {
+    if text
+        .split(' ')
+        .all(|word| !word.is_empty() && !word.contains(char::is_whitespace))
+    {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.split_whitespace().collect::<Vec<_>>().join(" "))
+    }
 }
 
 /// What lies between a morpheme and the one before it.
@@ -1649,6 +1671,31 @@ mod tests {
             "{:?}",
             endings.suffixes
         );
+    }
+
+    #[test]
+    fn single_spacing_joins_words_as_split_whitespace_does() {
+        for text in [
+            "삼성 전자",
+            "삼성전자",
+            "삼성  전자",
+            " 삼성 전자",
+            "삼성 전자 ",
+            "삼성\t전자",
+            "삼성\n전자",
+            "삼성\u{3000}전자",
+            "",
+            " ",
+        ] {
+            let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            let spaced = single_spaced(text);
+            assert_eq!(spaced, joined, "{text:?}");
+            assert_eq!(
+                matches!(spaced, Cow::Borrowed(_)),
+                text == joined && !text.is_empty(),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]
