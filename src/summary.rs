@@ -411,8 +411,11 @@ struct Profiles {
 impl Profiles {
     fn build(document: &Document, idf: &Idf) -> Profiles {
         // Keys borrow the document's text unless lower-casing changes them.
-        let mut ids: HashMap<Cow<'_, str>, u32> = HashMap::new();
-        let mut weights: Vec<f64> = Vec::new();
+        // Room for about one new term in four morphemes, as the keyword
+        // candidates allow, so that the table seldom grows.
+        let expected = document.morphemes.len() / 4;
+        let mut ids: HashMap<Cow<'_, str>, u32> = HashMap::with_capacity(expected);
+        let mut weights: Vec<f64> = Vec::with_capacity(expected);
         let mut ids_in_sentence: Vec<u32> = Vec::new();
         let mut sentences = Vec::with_capacity(document.sentences.len());
         for sentence in &document.sentences {
