@@ -41,12 +41,23 @@ fn memchr_nul(bytes: &[u8]) -> Option<usize> {
     bytes.iter().position(|&b| b == 0)
 }
 
+/// The only whitespace an analysis view holds: [`analysis_view`] keeps these
+/// bytes and turns all other whitespace into them. No byte of a char of
+/// several bytes is ASCII, so a view's words and lines can be found from its
+/// bytes without decoding its chars.
+pub const VIEW_WHITESPACE: [u8; 3] = [b' ', b'\n', b'\t'];
+
+/// Whether byte `byte` of an analysis view is (part of) whitespace.
+pub fn is_view_whitespace(byte: u8) -> bool {
+    VIEW_WHITESPACE.contains(&byte)
+}
+
 /// The ASCII replacement for `c` in the analysis view, if it needs one: line
 /// breaks become `\n`, other whitespace, invisible format characters and
 /// controls become spaces.
 fn replacement(c: char) -> Option<u8> {
     match c {
-        '\n' | ' ' | '\t' => None,
+        c if u8::try_from(c).is_ok_and(is_view_whitespace) => None,
         '\r' | '\u{0085}' | '\u{2028}' | '\u{2029}' => Some(b'\n'),
         c if c.is_whitespace() || c.is_control() => Some(b' '),
         // Zero-width space/joiners, word joiner, BOM used as ZWNBSP, soft
@@ -59,7 +70,7 @@ fn replacement(c: char) -> Option<u8> {
 /// Whether `c` is whitespace to the analysers: ordinary whitespace, or a
 /// control or invisible format character that [`analysis_view`] blanks out.
 pub fn is_blank(c: char) -> bool {
-    matches!(c, ' ' | '\n' | '\t') || replacement(c).is_some()
+    u8::try_from(c).is_ok_and(is_view_whitespace) || replacement(c).is_some()
 }
 
 /// The text the analysers see: `text` with exotic whitespace, controls and
@@ -176,6 +187,19 @@ mod tests {
                     view_char_by_char(&text),
                     "U+{:04X}",
                     c as u32
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_view_holds_no_whitespace_but_its_three_bytes() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let text = format!("가{c}나");
+            for kept in analysis_view(&text).chars() {
+                assert!(
+                    !kept.is_whitespace() || u8::try_from(kept).is_ok_and(is_view_whitespace),
+                    "{c:?} left {kept:?} in the view"
                 );
             }
         }

@@ -7,7 +7,7 @@
 use std::ops::Range;
 
 use crate::addresses::Address;
-use crate::normalize::CharCounter;
+use crate::normalize::{CharCounter, VIEW_WHITESPACE, is_view_whitespace};
 use crate::resources::{Abbreviations, is_hangul_syllable};
 use crate::tokenize::{Morpheme, Pos};
 
@@ -894,28 +894,17 @@ impl<'a> Splitter<'a> {
 fn words(view: &str) -> Vec<Range<usize>> {
     let mut words = Vec::new();
     let mut start = 0;
-    let [space, line_break, tab] = VIEW_SPACES;
-    for space in memchr::memchr3_iter(space, line_break, tab, view.as_bytes()) {
-        if space > start {
-            words.push(start..space);
+    let [space, line_break, tab] = VIEW_WHITESPACE;
+    for blank in memchr::memchr3_iter(space, line_break, tab, view.as_bytes()) {
+        if blank > start {
+            words.push(start..blank);
         }
-        start = space + 1;
+        start = blank + 1;
     }
     if view.len() > start {
         words.push(start..view.len());
     }
     words
-}
-
-/// The whitespace of an analysis view: the view has turned all other
-/// whitespace into these ASCII bytes, and no byte of a char of several bytes
-/// is ASCII. So the view's words and lines are found from its bytes, without
-/// decoding its chars.
-const VIEW_SPACES: [u8; 3] = [b' ', b'\n', b'\t'];
-
-/// Whether byte `byte` of an analysis view is (part of) whitespace.
-fn is_view_space(byte: u8) -> bool {
-    VIEW_SPACES.contains(&byte)
 }
 
 /// The first bytes of the brackets and quotes that are not ASCII (general
@@ -939,7 +928,7 @@ fn match_brackets(view: &str) -> Vec<(usize, usize)> {
         if byte == b'\n' {
             if bytes[line_start..index]
                 .iter()
-                .all(|&byte| is_view_space(byte))
+                .all(|&byte| is_view_whitespace(byte))
             {
                 open.clear();
             }
