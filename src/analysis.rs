@@ -133,6 +133,15 @@ pub struct Document<'t> {
     pub sentences: Vec<Sentence>,
 }
 
+impl Document<'_> {
+    /// Room for the distinct terms a stage may meet in this document: about
+    /// one new term in four morphemes, so that the tables the keyword and
+    /// summary stages fill per term seldom grow.
+    pub fn term_room(&self) -> usize {
+        self.morphemes.len() / 4
+    }
+}
+
 /// Builds now, once per process, what analysing with `request` and `idf`
 /// otherwise builds on first use and no [`Analyzer`] holds: the compiled
 /// address patterns (every analysis finds addresses), the byline and

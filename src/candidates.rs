@@ -444,9 +444,7 @@ impl<'a> Collector<'a> {
         let text = document.text;
         let view: &str = &document.view;
         let excluded = excluded_spans(view, &document.addresses);
-        // Room for about one new surface, word and term in four morphemes,
-        // so that the tables seldom grow.
-        let expected = document.morphemes.len() / 4;
+        let expected = document.term_room();
         let mut state = State {
             text,
             stopwords: self.stopwords,

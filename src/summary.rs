@@ -411,9 +411,7 @@ struct Profiles {
 impl Profiles {
     fn build(document: &Document, idf: &Idf) -> Profiles {
         // Keys borrow the document's text unless lower-casing changes them.
-        // Room for about one new term in four morphemes, as the keyword
-        // candidates allow, so that the table seldom grows.
-        let expected = document.morphemes.len() / 4;
+        let expected = document.term_room();
         let mut ids: HashMap<Cow<'_, str>, u32> = HashMap::with_capacity(expected);
         let mut weights: Vec<f64> = Vec::with_capacity(expected);
         let mut ids_in_sentence: Vec<u32> = Vec::new();
