@@ -446,11 +446,11 @@ impl Tokenizer {
     }
 
     fn tokenize_in(&self, text: &str, view: &str, working: &mut Working) -> Result<Vec<Morpheme>> {
-        // Room for one morpheme per four bytes: news text has one per five
-        // (one per two chars of Korean, three bytes each, plus spaces, Latin
-        // words and numbers), so the list is seldom copied to grow. (With
-        // room for one per six bytes it grew five times in each round of
-        // `samples/`, 0.8 M instructions in 20 rounds.)
+        // Room for one morpheme per four bytes: `samples/`, the konlpy
+        // documents and the seed article have one per 4.8 to 5.4 bytes, so
+        // the list is seldom copied to grow. (With room for one per six
+        // bytes it grew five times in each round of `samples/`, 0.8 M
+        // instructions in 20 rounds.)
         let mut morphemes = Vec::with_capacity(text.len() / 4 + 1);
         let mut path = Vec::new();
         let mut line_byte = 0;
