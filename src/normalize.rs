@@ -20,25 +20,26 @@ pub fn decode(bytes: Vec<u8>) -> Result<String> {
             "the input is UTF-16 (it starts with a UTF-16 byte-order mark); convert it to UTF-8, e.g. `iconv -f UTF-16 -t UTF-8`".into(),
         ));
     }
-    if let Some(position) = memchr_nul(&bytes) {
+    if let Some(position) = memchr::memchr(0, &bytes) {
         return Err(Error::Encoding(format!(
             "the input looks binary (a NUL byte at byte {position}); kosum reads UTF-8 text"
         )));
     }
-    let mut text = String::from_utf8(bytes).map_err(|err| {
-        let position = err.utf8_error().valid_up_to();
-        Error::Encoding(format!(
+    // simdutf8 checks the bytes with vector instructions, where the
+    // standard library's check goes a char at a time through Korean text
+    // (three bytes a char); its `compat` check reports where a bad byte is.
+    if let Err(err) = simdutf8::compat::from_utf8(&bytes) {
+        let position = err.valid_up_to();
+        return Err(Error::Encoding(format!(
             "the input is not valid UTF-8 (first bad byte at byte {position}); convert it to UTF-8, e.g. `iconv -f CP949 -t UTF-8` for Korean legacy encodings"
-        ))
-    })?;
+        )));
+    }
+    // SAFETY: the bytes were just checked to be UTF-8.
+    let mut text = unsafe { String::from_utf8_unchecked(bytes) };
     if text.starts_with('\u{FEFF}') {
         text.drain(..'\u{FEFF}'.len_utf8());
     }
     Ok(text)
-}
-
-fn memchr_nul(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == 0)
 }
 
 /// The only whitespace an analysis view holds: [`analysis_view`] keeps these
@@ -162,6 +163,7 @@ impl<'t> CharCounter<'t> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::strategy::Strategy as _;
 
     /// The view built char by char, as [`analysis_view`] did before it
     /// scanned bytes.
@@ -229,6 +231,45 @@ mod tests {
                 .to_string()
                 .contains("not valid UTF-8")
         );
+    }
+
+    /// What [`decode`] should say of `bytes`, from the standard library's
+    /// UTF-8 check: the text, or a word of the error message.
+    fn decoded_by_std(bytes: &[u8]) -> std::result::Result<String, String> {
+        if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+            return Err("UTF-16".into());
+        }
+        if let Some(position) = bytes.iter().position(|&b| b == 0) {
+            return Err(format!("NUL byte at byte {position})"));
+        }
+        match std::str::from_utf8(bytes) {
+            Ok(text) => Ok(text.strip_prefix('\u{FEFF}').unwrap_or(text).to_string()),
+            Err(err) => Err(format!("first bad byte at byte {})", err.valid_up_to())),
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn decode_agrees_with_the_standard_check(
+            pieces in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::arbitrary::any::<char>().prop_map(|c| c.to_string().into_bytes()),
+                    proptest::sample::select(vec!["한", "a", "\u{FEFF}", " "])
+                        .prop_map(|s| s.as_bytes().to_vec()),
+                    proptest::arbitrary::any::<u8>().prop_map(|b| vec![b]),
+                ],
+                0..40,
+            )
+        ) {
+            let bytes = pieces.concat();
+            match (decode(bytes.clone()), decoded_by_std(&bytes)) {
+                (Ok(text), Ok(expected)) => proptest::prop_assert_eq!(text, expected),
+                (Err(err), Err(word)) => {
+                    proptest::prop_assert!(err.to_string().contains(&word), "{err} / {word}")
+                }
+                (got, expected) => proptest::prop_assert!(false, "{got:?} / {expected:?}"),
+            }
+        }
     }
 
     #[test]
