@@ -326,13 +326,11 @@ fn matches_on_marked_lines<'t, S: FnMut(usize) -> Option<Range<usize>>>(
     search: impl Fn(&'t str) -> S,
     marks: &[&str],
 ) -> Vec<Range<usize>> {
-    // `contains` first: it is a vectorized scan, while `match_indices` steps
-    // through the text, and most texts hold only some of the marks (without
-    // it, the 53 konlpy documents take 5.4 M more instructions).
+    // memchr's `memmem` finds the marks with a vectorized scan, where
+    // `str::match_indices` steps through the text.
     let mut at_marks: Vec<usize> = marks
         .iter()
-        .filter(|&&mark| text.contains(mark))
-        .flat_map(|mark| text.match_indices(mark).map(|(at, _)| at))
+        .flat_map(|mark| memchr::memmem::find_iter(text.as_bytes(), mark.as_bytes()))
         .collect();
     at_marks.sort_unstable();
     let mut found: Vec<Range<usize>> = Vec::new();
@@ -654,7 +652,7 @@ impl<'t> State<'t, '_> {
     fn word_of(&mut self, surface: &'t str) -> Option<usize> {
         self.key_buffer.clear();
         push_lowercase(&mut self.key_buffer, surface);
-        if self.stopwords.contains(&self.key_buffer) {
+        if self.stopwords.contains_lowercase(&self.key_buffer) {
             return None;
         }
         // A key is its own key: a word met before was written as its key,

@@ -272,7 +272,14 @@ impl Stopwords {
 
     /// Whether `word` (compared in lower case) is a stopword.
     pub fn contains(&self, word: &str) -> bool {
-        self.words.contains(lowercase(word).as_ref())
+        self.contains_lowercase(lowercase(word).as_ref())
+    }
+
+    /// Whether `key`, already in lower case ([`lowercase`]), is a stopword:
+    /// for callers that made the key anyway, so it is not checked again.
+    pub fn contains_lowercase(&self, key: &str) -> bool {
+        debug_assert!(is_lowercase(key), "{key:?} is not in lower case");
+        self.words.contains(key)
     }
 
     pub fn len(&self) -> usize {
