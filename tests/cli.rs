@@ -610,6 +610,23 @@ mod streams {
     }
 
     #[test]
+    fn a_jsonl_line_that_is_not_utf8_fails_alone() {
+        let mut input = docs_jsonl(1).into_bytes();
+        // "한" in CP949, inside an otherwise well-formed line.
+        input.extend_from_slice(b"{\"id\": \"cp949\", \"text\": \"\xC7\xD1\"}\n");
+        input.extend_from_slice(docs_jsonl(1).as_bytes());
+        let output = kosum()
+            .args(["split", "--input-format", "jsonl"])
+            .write_stdin(input)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1));
+        let documents = json_lines(&stdout_of(&output));
+        let errors: Vec<Option<&str>> = documents.iter().map(|d| d["error"].as_str()).collect();
+        assert_eq!(errors, [None, Some("not valid UTF-8"), None]);
+    }
+
+    #[test]
     fn every_line_gets_one_answer_in_order_errors_included() {
         let mut input = docs_jsonl(3);
         input.push_str("this is not json\n");

@@ -705,7 +705,7 @@ fn parse_line(
     if number == 1 && bytes.starts_with("\u{FEFF}".as_bytes()) {
         bytes.drain(..3);
     }
-    let line = String::from_utf8(bytes).map_err(|_| (None, "not valid UTF-8".to_string()))?;
+    let line = normalize::utf8_string(bytes).map_err(|_| (None, "not valid UTF-8".to_string()))?;
     if line.trim().is_empty() {
         return Err((None, "blank line, expected a JSON object".to_string()));
     }
