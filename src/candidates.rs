@@ -327,7 +327,10 @@ fn matches_on_marked_lines<'t, S: FnMut(usize) -> Option<Range<usize>>>(
     marks: &[&str],
 ) -> Vec<Range<usize>> {
     // memchr's `memmem` finds the marks with a vectorized scan, where
-    // `str::match_indices` steps through the text.
+    // `str::match_indices` steps through the text (`excluded_spans` on
+    // `samples/` x20: 1.22 M instructions, against 4.37 M with `contains`
+    // and `match_indices`). A searcher is built per mark and text: 212
+    // instructions each, 85 K of the 1.22 M.
     let mut at_marks: Vec<usize> = marks
         .iter()
         .flat_map(|mark| memchr::memmem::find_iter(text.as_bytes(), mark.as_bytes()))
