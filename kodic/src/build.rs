@@ -2,6 +2,7 @@
 //!
 //! [`build_from_binaries`] runs the whole conversion into a work folder:
 //! decompile the four MeCab binaries into `source/` ([`crate::decompile`]),
+//! leaving out the entries no best path can use ([`crate::prune`]),
 //! run lindera-dictionary's [`DictionaryBuilder`] on it into `ko-dic/`, write
 //! `ko-dic/kosum-context-ids.tsv` ([`crate::context_ids`]) and remove
 //! `source/` again.
@@ -99,8 +100,11 @@ pub fn build_from_binaries(bin_dir: &Path, workdir: &Path) -> Result<BuildReport
     let source_dir = workdir.join(SOURCE_DIR);
     let out_dir = workdir.join(DICTIONARY_DIR);
 
+    // Entries no best path can use are left out (crate::prune), judged with
+    // the left-space penalty rules the dictionary is built with.
+    let rules = metadata()?.space_penalty.unwrap_or_default();
     let started = Instant::now();
-    let decompiled = decompile_dir(bin_dir, &source_dir)?;
+    let decompiled = decompile_dir(bin_dir, &source_dir, Some(&rules))?;
     let decompile_time = started.elapsed();
 
     let started = Instant::now();

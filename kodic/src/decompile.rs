@@ -56,6 +56,8 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use lindera_dictionary::space_penalty::SpacePenaltyConfig;
+
 use crate::context_freq::{ContextIdFrequency, HISTOGRAM_FILE, LexiconEntry};
 use crate::context_ids::ContextIdStats;
 use crate::error::{Error, Result};
@@ -67,7 +69,8 @@ use crate::error::{Error, Result};
 /// output is reused.
 ///
 /// 2: context-id usage histogram added (lindera renumbers context ids).
-pub const DECOMPILER_FORMAT_VERSION: u32 = 2;
+/// 3: entries no best path can use left out of `lex.csv` ([`crate::prune`]).
+pub const DECOMPILER_FORMAT_VERSION: u32 = 3;
 
 /// The four compiled files a mecab-ko-dic installation must provide.
 pub const BINARY_FILES: [&str; 4] = ["sys.dic", "unk.dic", "char.bin", "matrix.bin"];
@@ -847,11 +850,13 @@ pub fn unk_def(unk: &Dic<'_>, chars: &CharProperty, unk_path: &Path) -> Result<S
 
 /// Writes the lexicon as lindera ko-dic source CSV: `surface, left id, right
 /// id, cost` and the [`FEATURE_FIELDS`] feature fields, quoted where CSV
-/// needs it, to `out` (named `out_path` in errors). Feeds every entry to
-/// `stats`. Returns the number of rows.
+/// needs it, to `out` (named `out_path` in errors), leaving out the entries
+/// `left_out` marks (by index into `sys.entries`; `None` writes all). Feeds
+/// every entry, written or not, to `stats`. Returns the number of rows.
 pub fn write_lexicon(
     sys: &Dic<'_>,
     sys_path: &Path,
+    left_out: Option<&[bool]>,
     out: impl Write,
     out_path: &Path,
     stats: &mut ContextIdStats,
@@ -869,7 +874,8 @@ pub fn write_lexicon(
         .from_writer(out);
     let mut fields: Vec<String> = Vec::with_capacity(FEATURE_FIELDS);
     let mut numbers = [String::new(), String::new(), String::new()];
-    for entry in &sys.entries {
+    let mut rows = 0;
+    for (index, entry) in sys.entries.iter().enumerate() {
         if entry.feature.contains('"') {
             fields =
                 split_feature(entry.feature).map_err(|detail| Error::corrupt(sys_path, detail))?;
@@ -889,6 +895,10 @@ pub fn write_lexicon(
             });
         }
         stats.add(&fields, entry.left_id, entry.right_id, entry.cost);
+        if left_out.is_some_and(|marks| marks[index]) {
+            continue;
+        }
+        rows += 1;
         for n in &mut numbers {
             n.clear();
         }
@@ -903,7 +913,7 @@ pub fn write_lexicon(
     writer
         .flush()
         .map_err(|err| Error::io("write", out_path, err))?;
-    Ok(sys.entries.len())
+    Ok(rows)
 }
 
 /// What [`decompile_dir`] found and wrote.
@@ -911,6 +921,9 @@ pub fn write_lexicon(
 pub struct Decompiled {
     /// Number of lexicon entries written to `lex.csv`.
     pub entries: usize,
+    /// Number of lexicon entries left out as no best path can use them
+    /// ([`crate::prune`]).
+    pub dominated_entries: usize,
     /// Number of `unk.def` lines.
     pub unknown_entries: usize,
     /// The character categories, in id order.
@@ -935,7 +948,16 @@ fn write_text(path: &Path, text: &str) -> Result<()> {
 /// `out_dir` (`lex.csv`, `unk.def`, `char.def`, `matrix.def`), checking them
 /// against each other (context-id ranges, matrix size, categories), and
 /// writes the context-id usage histogram [`HISTOGRAM_FILE`] there too.
-pub fn decompile_dir(bin_dir: &Path, out_dir: &Path) -> Result<Decompiled> {
+///
+/// With `prune`, the left-space penalty rules of the search the dictionary
+/// is for, `lex.csv` leaves out the entries no best path of that search can
+/// use ([`crate::prune`]); the context-id table and the histogram still
+/// count every entry. Without it, `lex.csv` holds the whole lexicon.
+pub fn decompile_dir(
+    bin_dir: &Path,
+    out_dir: &Path,
+    prune: Option<&SpacePenaltyConfig>,
+) -> Result<Decompiled> {
     let missing: Vec<&'static str> = BINARY_FILES
         .iter()
         .copied()
@@ -1008,12 +1030,32 @@ pub fn decompile_dir(bin_dir: &Path, out_dir: &Path) -> Result<Decompiled> {
         .and_then(|()| writer.flush())
         .map_err(|err| Error::io("write", &matrix_def, err))?;
 
+    let left_out = prune.map(|rules| {
+        crate::prune::dominated(&sys.entries, &matrix, |entry| {
+            // A quoted tag is read by CSV rules; the rest are split fast.
+            let tag = if entry.feature.starts_with('"') {
+                split_feature(entry.feature)
+                    .ok()
+                    .and_then(|fields| fields.into_iter().next())
+                    .unwrap_or_default()
+            } else {
+                entry
+                    .feature
+                    .split(',')
+                    .next()
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            rules.cost_for_tag(&tag)
+        })
+    });
     let lex_path = out_dir.join(LEXICON_FILE);
     let file = File::create(&lex_path).map_err(|err| Error::io("create", &lex_path, err))?;
     let mut stats = ContextIdStats::default();
     let entries = write_lexicon(
         &sys,
         &sys_path,
+        left_out.as_deref(),
         BufWriter::with_capacity(1 << 20, file),
         &lex_path,
         &mut stats,
@@ -1046,6 +1088,7 @@ pub fn decompile_dir(bin_dir: &Path, out_dir: &Path) -> Result<Decompiled> {
 
     Ok(Decompiled {
         entries,
+        dominated_entries: sys.entries.len() - entries,
         unknown_entries: unk.entries.len(),
         categories: chars.categories,
         matrix_size: (matrix.lsize, matrix.rsize),
@@ -1305,7 +1348,15 @@ mod tests {
         let dic = parse_dic(&bytes, path()).unwrap();
         let mut out = Vec::new();
         let mut stats = ContextIdStats::default();
-        let n = write_lexicon(&dic, path(), &mut out, Path::new("lex.csv"), &mut stats).unwrap();
+        let n = write_lexicon(
+            &dic,
+            path(),
+            None,
+            &mut out,
+            Path::new("lex.csv"),
+            &mut stats,
+        )
+        .unwrap();
         assert_eq!(n, entries.len());
         let text = String::from_utf8(out).unwrap();
         assert!(text.contains("\",\",4,4,100,SC,*,*,*,*,*,*,*\n"), "{text}");
@@ -1342,6 +1393,7 @@ mod tests {
         let result = write_lexicon(
             &dic,
             path(),
+            None,
             Vec::new(),
             Path::new("lex.csv"),
             &mut ContextIdStats::default(),
@@ -1508,12 +1560,59 @@ NEVER 0 0 0 # parameters unknown: no code point has this default category
     }
 
     #[test]
+    fn pruning_leaves_dominated_entries_out_of_the_csv_only() {
+        use lindera_dictionary::space_penalty::SpacePenaltyRule;
+        let dir = tempfile::tempdir().unwrap();
+        let bin = dir.path().join("bin");
+        testutil::write_tiny_binaries(&bin);
+        let mut lexicon = testutil::lexicon();
+        // A dearer twin of 사과 with the same context ids.
+        lexicon.push(entry("사과", 1, 1, 900, "NNG,*,F,사과,*,*,*,*"));
+        let ids = u32::from(testutil::IDS);
+        std::fs::write(bin.join("sys.dic"), encode_dic(&lexicon, 0, ids, ids)).unwrap();
+        let decompile = |name: &str, rules: Option<&SpacePenaltyConfig>| {
+            let out = dir.path().join(name);
+            let d = decompile_dir(&bin, &out, rules).unwrap();
+            (d, std::fs::read_to_string(out.join(LEXICON_FILE)).unwrap())
+        };
+
+        let (full, full_csv) = decompile("full", None);
+        assert_eq!((full.entries, full.dominated_entries), (lexicon.len(), 0));
+        assert!(full_csv.contains("사과,1,1,900,"), "{full_csv}");
+
+        // 이/JKS (cost 500) is cheaper than 이/NP (800) everywhere but after
+        // whitespace, where a particle pays 6000: both stay.
+        let rules = SpacePenaltyConfig::new(vec![SpacePenaltyRule::new(["JKS"], 6000)]);
+        let (pruned, csv) = decompile("pruned", Some(&rules));
+        assert_eq!(
+            (pruned.entries, pruned.dominated_entries),
+            (lexicon.len() - 1, 1)
+        );
+        assert!(!csv.contains("사과,1,1,900,"), "{csv}");
+        assert!(
+            csv.contains("사과,1,1,100,") && csv.contains("이,1,1,800,"),
+            "{csv}"
+        );
+        // The context-id table and the usage estimate count every entry.
+        assert_eq!(pruned.context_ids.rows(), full.context_ids.rows());
+        assert_eq!(
+            pruned.context_id_frequency.to_histogram(),
+            full.context_id_frequency.to_histogram()
+        );
+
+        // Without the penalty, 이/NP goes too.
+        let (bare, csv) = decompile("bare", Some(&SpacePenaltyConfig::default()));
+        assert_eq!(bare.dominated_entries, 2);
+        assert!(!csv.contains("이,1,1,800,"), "{csv}");
+    }
+
+    #[test]
     fn decompile_dir_writes_all_sources_and_cross_checks() {
         let dir = tempfile::tempdir().unwrap();
         let bin = dir.path().join("bin");
         testutil::write_tiny_binaries(&bin);
         let out = dir.path().join("src");
-        let d = decompile_dir(&bin, &out).unwrap();
+        let d = decompile_dir(&bin, &out, None).unwrap();
         assert_eq!(d.entries, testutil::lexicon().len());
         assert_eq!(d.unknown_entries, testutil::unknown().len());
         assert_eq!(d.matrix_size, (5, 5));
@@ -1534,17 +1633,17 @@ NEVER 0 0 0 # parameters unknown: no code point has this default category
 
         // A matrix of another size than the dictionaries were compiled for.
         std::fs::write(bin.join("matrix.bin"), encode_matrix(4, 5, |_, _| 0)).unwrap();
-        let err = decompile_dir(&bin, &dir.path().join("src2")).unwrap_err();
+        let err = decompile_dir(&bin, &dir.path().join("src2"), None).unwrap_err();
         assert!(err.to_string().contains("connection matrix"), "{err}");
 
         // sys.dic and unk.dic swapped.
         testutil::write_tiny_binaries(&bin);
         std::fs::copy(bin.join("unk.dic"), bin.join("sys.dic")).unwrap();
-        assert!(decompile_dir(&bin, &dir.path().join("src3")).is_err());
+        assert!(decompile_dir(&bin, &dir.path().join("src3"), None).is_err());
 
         // A missing file.
         std::fs::remove_file(bin.join("char.bin")).unwrap();
-        let err = decompile_dir(&bin, &dir.path().join("src4")).unwrap_err();
+        let err = decompile_dir(&bin, &dir.path().join("src4"), None).unwrap_err();
         assert!(matches!(err, Error::MissingFiles { .. }), "{err}");
         assert!(err.to_string().contains("char.bin"));
     }

@@ -42,7 +42,8 @@
 //!   [`context_ids`] (the `kosum-context-ids.tsv` table and its parser),
 //!   [`context_freq`] (the context-id usage estimate lindera renumbers
 //!   context ids by),
-//!   [`provision::locate_binaries`] (find binaries without downloading).
+//!   [`provision::locate_binaries`] (find binaries without downloading),
+//!   [`prune`] (the entries no best path can use, left out of the build).
 //!
 //! # Environment
 //!
@@ -57,6 +58,7 @@ pub mod context_ids;
 pub mod decompile;
 pub mod error;
 pub mod provision;
+pub mod prune;
 
 #[cfg(test)]
 mod testutil;

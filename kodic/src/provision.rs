@@ -483,9 +483,10 @@ fn build_into_cache(
     };
     let d = &report.decompiled;
     events.push(format!(
-        "decompiled {} entries, {} unknown-word entries, {} character categories and a {} x {} \
-         matrix from {} in {:.1} s",
+        "decompiled {} entries (and left out {} that no best path can use), {} unknown-word \
+         entries, {} character categories and a {} x {} matrix from {} in {:.1} s",
         d.entries,
+        d.dominated_entries,
         d.unknown_entries,
         d.categories.len(),
         d.matrix_size.0,
