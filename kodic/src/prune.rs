@@ -31,8 +31,10 @@
 //! entries are dominated by a kept one too: "cheaper in every context" is
 //! transitive and never circular.)
 //!
-//! In mecab-ko-dic 2.1.1 this drops entries that make about a tenth of the
-//! search's dictionary nodes on news text.
+//! In mecab-ko-dic 2.1.1 this leaves out 2,245 of the 816,283 entries, but
+//! they belong to frequent keys: on the konlpy documents of kosum's
+//! benchmark they were 47,645 of the search's 476,357 nodes from the system
+//! dictionary (10%).
 
 use std::collections::HashMap;
 
