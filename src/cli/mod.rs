@@ -4,6 +4,7 @@
 
 mod args;
 mod inputs;
+mod memory;
 mod pipeline;
 
 use std::io::{self, BufRead, IsTerminal, Write};
@@ -35,6 +36,7 @@ const EXIT_USAGE: u8 = 2;
 
 /// Parses the command line, runs it, and returns the process's exit status.
 pub fn main() -> ExitCode {
+    memory::keep_freed_memory();
     let cli = Cli::parse();
     match run(cli) {
         Ok(status) => status,
