@@ -193,6 +193,12 @@ struct Lexicon {
 }
 
 impl Lexicon {
+    fn with_capacity(keys: usize) -> Self {
+        Self {
+            entries: HashMap::with_capacity(keys),
+        }
+    }
+
     fn get(&self, text: &str) -> Option<&Entry> {
         self.entries.get(text)
     }
@@ -328,7 +334,12 @@ impl Gazetteer {
     /// user rows after it: a later row for the same alias wins) and kosum's
     /// pattern word classes.
     pub fn new(terms: &Terms) -> Result<Self> {
-        let mut lexicon = Lexicon::default();
+        // Room for every alias key with its prefixes (at most a key per
+        // char) and a key per word-class row, so that the table is built
+        // at its final size instead of growing through every size below it.
+        let alias_keys: usize = terms.iter().map(|term| term.surface.chars().count()).sum();
+        let mut lexicon =
+            Lexicon::with_capacity(alias_keys + EntityWords::builtin().iter().count());
         let mut longest_alias_bytes = 0;
         for term in terms.iter() {
             let key = alias_key(&term.surface);
