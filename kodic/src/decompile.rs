@@ -1032,21 +1032,8 @@ pub fn decompile_dir(
 
     let left_out = prune.map(|rules| {
         crate::prune::dominated(&sys.entries, &matrix, |entry| {
-            // A quoted tag is read by CSV rules; the rest are split fast.
-            let tag = if entry.feature.starts_with('"') {
-                split_feature(entry.feature)
-                    .ok()
-                    .and_then(|fields| fields.into_iter().next())
-                    .unwrap_or_default()
-            } else {
-                entry
-                    .feature
-                    .split(',')
-                    .next()
-                    .unwrap_or_default()
-                    .to_string()
-            };
-            rules.cost_for_tag(&tag)
+            let fields = split_feature(entry.feature).unwrap_or_default();
+            rules.cost_for_tag(fields.first().map_or("", String::as_str))
         })
     });
     let lex_path = out_dir.join(LEXICON_FILE);

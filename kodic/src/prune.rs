@@ -40,85 +40,74 @@ use std::collections::HashMap;
 
 use crate::decompile::{DicEntry, Matrix};
 
-/// How much more an entry with context ids `better` can cost than one with
-/// `worse`, at most, over all contexts on one side.
+/// The most an entry with one context id can cost more than one with
+/// another, over all contexts on one side, by (better id, worse id).
 struct Gaps<'m> {
     matrix: &'m Matrix<'m>,
-    /// (better left id, worse left id) → max over preceding right ids.
+    /// Left ids, over the preceding word's right ids.
     left: HashMap<(u16, u16), i32>,
-    /// (better right id, worse right id) → max over following left ids.
+    /// Right ids, over the following word's left ids.
     right: HashMap<(u16, u16), i32>,
 }
 
-impl<'m> Gaps<'m> {
-    fn new(matrix: &'m Matrix<'m>) -> Self {
-        Self {
-            matrix,
-            left: HashMap::new(),
-            right: HashMap::new(),
-        }
+impl Gaps<'_> {
+    /// Below zero when `b` (better) is cheaper than `w` (worse) in every
+    /// context; see the module docs. `penalties` are their left-space
+    /// penalties.
+    fn margin(&mut self, b: &DicEntry<'_>, w: &DicEntry<'_>, penalties: (i32, i32)) -> i32 {
+        let m = self.matrix;
+        let left = *self.left.entry((b.left_id, w.left_id)).or_insert_with(|| {
+            let gaps = (0..m.lsize).map(|p| gap(m.cost(p, b.left_id), m.cost(p, w.left_id)));
+            gaps.max().unwrap_or(0)
+        });
+        let right = *self
+            .right
+            .entry((b.right_id, w.right_id))
+            .or_insert_with(|| {
+                let gaps = (0..m.rsize).map(|q| gap(m.cost(b.right_id, q), m.cost(w.right_id, q)));
+                gaps.max().unwrap_or(0)
+            });
+        left + right + (penalties.0 - penalties.1).max(0) + gap(b.cost, w.cost)
     }
+}
 
-    /// `max_p conn(p, better) − conn(p, worse)` over the preceding word's
-    /// right ids `p`.
-    fn left(&mut self, better: u16, worse: u16) -> i32 {
-        let matrix = self.matrix;
-        *self.left.entry((better, worse)).or_insert_with(|| {
-            (0..matrix.lsize)
-                .map(|p| i32::from(matrix.cost(p, better)) - i32::from(matrix.cost(p, worse)))
-                .max()
-                .unwrap_or(0)
-        })
-    }
-
-    /// `max_q conn(better, q) − conn(worse, q)` over the following word's
-    /// left ids `q`.
-    fn right(&mut self, better: u16, worse: u16) -> i32 {
-        let matrix = self.matrix;
-        *self.right.entry((better, worse)).or_insert_with(|| {
-            (0..matrix.rsize)
-                .map(|q| i32::from(matrix.cost(better, q)) - i32::from(matrix.cost(worse, q)))
-                .max()
-                .unwrap_or(0)
-        })
-    }
+fn gap(better: i16, worse: i16) -> i32 {
+    i32::from(better) - i32::from(worse)
 }
 
 /// Marks the entries another entry of the same key dominates (see the module
 /// docs). `entries` is a lexicon in key order, as [`crate::decompile`]
 /// returns it, so one key's entries are next to each other; `penalty` gives
 /// an entry's left-space penalty, the cost added when whitespace precedes
-/// it. Context ids must lie within `matrix`.
+/// it, and is asked only of keys with more than one entry. Context ids must
+/// lie within `matrix`.
 pub fn dominated(
     entries: &[DicEntry<'_>],
     matrix: &Matrix<'_>,
     penalty: impl Fn(&DicEntry<'_>) -> i32,
 ) -> Vec<bool> {
-    let mut marks = vec![false; entries.len()];
-    let mut gaps = Gaps::new(matrix);
-    let penalties: Vec<i32> = entries.iter().map(&penalty).collect();
-    let mut start = 0;
-    while start < entries.len() {
-        let key = &entries[start].surface;
-        let end = start
-            + entries[start..]
-                .iter()
-                .position(|entry| &entry.surface != key)
-                .unwrap_or(entries.len() - start);
-        for worse in start..end {
-            marks[worse] = (start..end).any(|better| {
-                better != worse && {
-                    let (b, w) = (&entries[better], &entries[worse]);
-                    let margin = gaps.left(b.left_id, w.left_id)
-                        + gaps.right(b.right_id, w.right_id)
-                        + (penalties[better] - penalties[worse]).max(0)
-                        + i32::from(b.cost)
-                        - i32::from(w.cost);
-                    margin < 0
-                }
-            });
+    let mut gaps = Gaps {
+        matrix,
+        left: HashMap::new(),
+        right: HashMap::new(),
+    };
+    let mut marks = Vec::with_capacity(entries.len());
+    for key in entries.chunk_by(|a, b| a.surface == b.surface) {
+        if key.len() == 1 {
+            marks.push(false);
+            continue;
         }
-        start = end;
+        let penalties: Vec<i32> = key.iter().map(&penalty).collect();
+        marks.extend((0..key.len()).map(|worse| {
+            (0..key.len()).any(|better| {
+                better != worse
+                    && gaps.margin(
+                        &key[better],
+                        &key[worse],
+                        (penalties[better], penalties[worse]),
+                    ) < 0
+            })
+        }));
     }
     marks
 }
