@@ -334,12 +334,13 @@ impl Gazetteer {
     /// user rows after it: a later row for the same alias wins) and kosum's
     /// pattern word classes.
     pub fn new(terms: &Terms) -> Result<Self> {
-        // Room for every alias key with its prefixes (at most a key per
-        // char) and a key per word-class row, so that the table is built
-        // at its final size instead of growing through every size below it.
+        // Room for about every key: an alias adds a key per char (itself and
+        // its prefixes, fewer where aliases share them) and a word-class row
+        // one or so, so the table is made once instead of growing through
+        // every size below it.
+        let word_rows = EntityWords::builtin();
         let alias_keys: usize = terms.iter().map(|term| term.surface.chars().count()).sum();
-        let mut lexicon =
-            Lexicon::with_capacity(alias_keys + EntityWords::builtin().iter().count());
+        let mut lexicon = Lexicon::with_capacity(alias_keys + word_rows.iter().count());
         let mut longest_alias_bytes = 0;
         for term in terms.iter() {
             let key = alias_key(&term.surface);
@@ -352,7 +353,7 @@ impl Gazetteer {
                 },
             );
         }
-        let words = WordClasses::from_rows(EntityWords::builtin(), &mut lexicon)?;
+        let words = WordClasses::from_rows(word_rows, &mut lexicon)?;
         Ok(Self {
             lexicon,
             longest_alias_bytes,

@@ -5,15 +5,17 @@
 //! With glibc's defaults, blocks from 128 KiB up are mapped for each request
 //! and unmapped when freed, and free memory at the top of the heap is
 //! handed back to the system beyond 128 KiB, so the next document touches
-//! fresh pages, and each first touch of a page is a page fault (several
-//! microseconds each on a virtual machine). On the konlpy documents ×10 that
-//! was 4,900 faults on one thread, about 5% of the run's CPU time.
+//! fresh pages, and each first touch of a page is a page fault. On the
+//! konlpy documents ×10 (`perf stat -e page-faults kosum --format jsonl -q
+//! DIR`) that was 4,904 faults on one thread and 4,182 on two, with system
+//! time 5–8% of the run's CPU time, about 3–8 µs per fault on the
+//! development machine, a virtual one.
 //!
-//! Raising both limits keeps that memory with the process, to be reused;
-//! the faults fall to about 2,300. Peak memory is unchanged, since it is
-//! the largest working set either way, and the process holds on to at most
-//! that working set between documents (documents over 2 MiB are analysed in
-//! sections, which bounds it).
+//! Raising both limits keeps that memory with the process, to be reused:
+//! 1,753 and 2,145 faults. The process holds on to at most its largest
+//! working set between documents (documents over 2 MiB are analysed in
+//! sections, which bounds it); peak RSS on that folder was within a few MB
+//! of the builds before (benches/RESULTS.md, runs 61–69).
 
 /// Blocks up to this size come from the heap, where freed memory is reused
 /// (glibc's own adaptive limit tops out here too).

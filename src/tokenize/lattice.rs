@@ -169,9 +169,9 @@ pub struct Lattice {
     /// left id share the tag the rule depends on (the test
     /// `a_left_id_has_one_space_penalty` checks every word), so the rule is
     /// read from the first word seen with each left id. A few thousand
-    /// entries stay in cache, where one per word (814,038 in the built dictionary) would be read
-    /// from memory; filled lazily, as reading every word's tag up front
-    /// would cost about 100 ms at start-up.
+    /// entries stay in cache, where one per word (814,038 in the built
+    /// dictionary) would be read from memory; filled lazily, as reading
+    /// every word's tag up front would cost about 100 ms at start-up.
     left_penalty: Vec<AtomicU8>,
     /// Penalty per unknown-word entry (a few dozen), computed up front.
     unknown_penalty: Vec<i32>,
