@@ -731,6 +731,9 @@ fn parse_line(
     }
 }
 
+/// Output room reserved per byte of a long document's text (see [`render`]).
+const LONG_OUTPUT_BYTES_PER_TEXT_BYTE: usize = 4;
+
 fn render(
     analyzer: &Analyzer,
     settings: &Settings,
@@ -738,7 +741,17 @@ fn render(
     id: String,
     text: &str,
 ) -> Outcome {
-    let mut bytes = Vec::new();
+    // A long document's output is large (its pretty JSON three times the
+    // text: 31 MB for a 10 MB text), and a buffer grown by doubling holds
+    // its old and new copies at once while it grows. Reserving room up front
+    // cut a 50 MB document's peak RSS from 576 to 417 MB; pages of the
+    // reservation that are never written never become resident.
+    let capacity = if kosum::sections::is_long(text) {
+        text.len() * LONG_OUTPUT_BYTES_PER_TEXT_BYTE
+    } else {
+        0
+    };
+    let mut bytes = Vec::with_capacity(capacity);
     let warning = text
         .trim()
         .is_empty()
