@@ -13,7 +13,7 @@ mod cli;
 /// output byte-identical) and 4.7% fewer over 10,000 small documents. Its
 /// transparent huge pages are left off (`no_thp`): with them a one-line
 /// run's peak RSS was 41 MB instead of 21 MB, for no measurable gain in
-/// speed. Figures and timings: benches/RESULTS.md, "Runs 70–78".
+/// speed. Figures and timings: benches/RESULTS.md, "Runs 70–84".
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
