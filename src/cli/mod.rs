@@ -853,14 +853,15 @@ const FLUSH_INTERVAL: Duration = Duration::from_millis(100);
 /// A JSONL stream's answers are flushed one by one (a caller may hold kosum
 /// open as a coprocess, one line in, one line out), and so are results shown
 /// on a terminal. A batch of files writing to a pipe or a file is flushed
-/// when the buffer fills, or at a result once [`FLUSH_INTERVAL`] has passed
-/// since the last flush, so a reader downstream still sees results come out
-/// as the run goes (a result waits at most for the next document after it
-/// and that interval). Writing every document with its own system call, as
+/// when the buffer fills, at the end, and whenever a result is written
+/// [`FLUSH_INTERVAL`] or more after the last flush, so a reader downstream
+/// still sees results come out as the run goes: a finished result waits for
+/// a later one written at least that long after the last flush (or for the
+/// end). Writing every document with its own system call, as
 /// kosum did before, made the 530 konlpy documents on two threads, written
 /// to a file, about 3% slower (median of 30 alternating runs each, timed as
 /// `benches/peers.sh` times kosum: 155.6 against 150.4 ms; benches/RESULTS.md,
-/// "Runs 88–102").
+/// "Runs 88–105").
 struct FlushPolicy {
     every_result: bool,
     last: Instant,
