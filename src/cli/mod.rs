@@ -861,7 +861,7 @@ const FLUSH_INTERVAL: Duration = Duration::from_millis(100);
 /// kosum did before, made the 530 konlpy documents on two threads, written
 /// to a file, about 3% slower (median of 30 alternating runs each, timed as
 /// `benches/peers.sh` times kosum: 155.6 against 150.4 ms; benches/RESULTS.md,
-/// "Runs 88–105").
+/// "Runs 88–111").
 struct FlushPolicy {
     every_result: bool,
     last: Instant,
