@@ -7,10 +7,13 @@
 //! their trials in turn.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use kosum::analysis::{Analyzer, AnalyzerConfig, Request};
 use kosum::tokenize::{Tokenizer, TokenizerConfig};
+use lindera::dictionary::Dictionary;
+use lindera_dictionary::dictionary::character_definition::CharacterDefinition;
 
 /// CPU time of the calling thread: the figure that stays honest on a busy
 /// machine (wall time would count other processes' turns).
@@ -233,7 +236,7 @@ fn main() {
         let bytes: usize = texts.iter().map(String::len).sum();
         let segmenter = lindera::segmenter::Segmenter::new(
             lindera::mode::Mode::Normal,
-            tokenizer.dictionary().clone(),
+            with_flat_char_table(tokenizer.dictionary()),
             None,
         );
         let [lindera_raw, tokenize, plain_tokenize, split, analyze]: [f64; 5] = side_by_side(
@@ -308,6 +311,21 @@ fn main() {
     );
 
     folder_batch(&base);
+}
+
+/// kosum's dictionary as lindera's own loader gives it. kosum loads it
+/// without the flat table of char categories that lindera builds at load
+/// time (its search classifies each distinct char once); lindera's
+/// Segmenter reads that table for every char, so it gets it back here.
+fn with_flat_char_table(dictionary: &Dictionary) -> Dictionary {
+    let mut dictionary = dictionary.clone();
+    let chars = &dictionary.character_definition;
+    dictionary.character_definition = Arc::new(CharacterDefinition::new(
+        chars.category_definitions.clone(),
+        chars.category_names.clone(),
+        chars.mapping.clone(),
+    ));
+    dictionary
 }
 
 /// The whole `kosum` process over a folder (start-up, reading, analysis on

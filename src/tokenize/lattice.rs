@@ -192,10 +192,13 @@ pub struct Lattice {
 pub struct Scratch {
     chars: Vec<char>,
     categories: Vec<u64>,
-    /// Category sets of chars seen before: Korean text draws on a few
-    /// hundred syllables, so most chars are found here instead of being
-    /// classified again.
-    class_cache: SlotCache<u64>,
+    /// Per char of the piece, its first category: the one MeCab makes
+    /// unknown words of.
+    first_categories: Vec<Option<CategoryId>>,
+    /// Category sets and first categories of chars seen before: Korean text
+    /// draws on a few hundred syllables, so most chars are found here
+    /// instead of being classified again.
+    class_cache: SlotCache<(u64, Option<CategoryId>)>,
     /// The words the search may place in the piece being searched (see
     /// [`Lattice::find_candidates`]).
     candidates: Candidates,
@@ -495,8 +498,8 @@ impl Lattice {
     }
 
     /// The category set of `c` (bit i = category i), with [`SPACE_BIT`]
-    /// set for whitespace, from one category lookup.
-    fn char_class(&self, dictionary: &Dictionary, c: char) -> u64 {
+    /// set for whitespace, and its first category, from one category lookup.
+    fn char_class(&self, dictionary: &Dictionary, c: char) -> (u64, Option<CategoryId>) {
         let categories = dictionary.character_definition.lookup_categories(c);
         let bits = categories
             .iter()
@@ -506,7 +509,8 @@ impl Lattice {
             || self
                 .space_category
                 .is_some_and(|space| categories.contains(&space));
-        if space { bits | SPACE_BIT } else { bits }
+        let bits = if space { bits | SPACE_BIT } else { bits };
+        (bits, categories.first().copied())
     }
 
     /// Analyses one line (no `\n` inside), appending the best path to `out`
@@ -553,6 +557,7 @@ impl Lattice {
         dictionary: &Dictionary,
         chars: &[char],
         categories: &[u64],
+        first_categories: &[Option<CategoryId>],
         candidates: &mut Candidates,
     ) {
         let n = chars.len();
@@ -612,7 +617,7 @@ impl Lattice {
                 found |= entries.len() >= ENTRY_LEN;
             }
             // Unknown words, as MeCab generates them.
-            if let Some(&category) = definitions.lookup_categories(chars[begin]).first() {
+            if let Some(category) = first_categories[begin] {
                 let definition = definitions.lookup_definition(category);
                 if !found || definition.invoke {
                     let kind = categories[begin];
@@ -671,23 +676,26 @@ impl Lattice {
         let Scratch {
             chars,
             categories,
+            first_categories,
             class_cache,
             candidates,
             search,
         } = scratch;
         let chars = &chars[from..to];
         // Category bit sets per char (bit i = category i), for grouping, with
-        // SPACE_BIT marking whitespace.
+        // SPACE_BIT marking whitespace, and first categories.
         categories.clear();
-        categories.extend(
-            chars.iter().map(|&c| {
-                class_cache.get_or_insert_with(c as u32, || self.char_class(dictionary, c))
-            }),
-        );
+        first_categories.clear();
+        for &c in chars {
+            let (bits, first) =
+                class_cache.get_or_insert_with(c as u32, || self.char_class(dictionary, c));
+            categories.push(bits);
+            first_categories.push(first);
+        }
         let categories = &*categories;
         let matrix = &dictionary.connection_cost_matrix;
         let entry_data: &[u8] = &dictionary.prefix_dictionary.vals_data;
-        self.find_candidates(dictionary, chars, categories, candidates);
+        self.find_candidates(dictionary, chars, categories, first_categories, candidates);
         search.reset(n, matrix);
 
         for position in 0..n {
