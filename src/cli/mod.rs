@@ -342,6 +342,9 @@ struct Settings {
     inputs: Vec<Input>,
     /// `-o DIR` and the result file of each input, in input order.
     output_dir: Option<PathBuf>,
+    /// Standard output is a terminal (the default format, colour, the
+    /// progress bar and flushing depend on it).
+    stdout_is_terminal: bool,
 }
 
 impl Settings {
@@ -415,6 +418,7 @@ impl Settings {
             text_field: common.text_field.clone(),
             inputs,
             output_dir: common.output.clone(),
+            stdout_is_terminal,
         })
     }
 
@@ -559,7 +563,7 @@ fn execute(analyzer: &Analyzer, settings: &Settings) -> anyhow::Result<ExitCode>
 
 fn progress_bar(settings: &Settings) -> ProgressBar {
     // Results printed to the same terminal would tear the bar apart.
-    let results_on_terminal = settings.output_dir.is_none() && io::stdout().is_terminal();
+    let results_on_terminal = settings.output_dir.is_none() && settings.stdout_is_terminal;
     if settings.quiet || !settings.several || !io::stderr().is_terminal() || results_on_terminal {
         return ProgressBar::hidden();
     }
@@ -861,7 +865,7 @@ const FLUSH_INTERVAL: Duration = Duration::from_millis(100);
 /// kosum did before, made the 530 konlpy documents on two threads, written
 /// to a file, about 3% slower (median of 30 alternating runs each, timed as
 /// `benches/peers.sh` times kosum: 155.6 against 150.4 ms; benches/RESULTS.md,
-/// "Runs 88–111").
+/// "Runs 88–114").
 struct FlushPolicy {
     every_result: bool,
     last: Instant,
@@ -905,7 +909,7 @@ struct Sink {
 impl Sink {
     fn new(settings: &Settings) -> Self {
         let every_result =
-            settings.input_format == InputFormat::Jsonl || io::stdout().is_terminal();
+            settings.input_format == InputFormat::Jsonl || settings.stdout_is_terminal;
         Self {
             stdout: io::BufWriter::with_capacity(STDOUT_BUFFER_BYTES, io::stdout()),
             flush: FlushPolicy::new(every_result, Instant::now()),
