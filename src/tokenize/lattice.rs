@@ -278,6 +278,9 @@ impl Search {
     /// Starts a piece of `n` chars with the BOS node.
     fn reset(&mut self, n: usize, matrix: &ConnectionCostMatrix) {
         self.nodes.clear();
+        // No right id collected for another matrix may outlive the resize
+        // below (the fold reads rows unchecked, see `best_previous`).
+        self.previous.clear();
         self.ending.clear();
         self.ending.resize(n + 1, NONE);
         let rights = matrix.forward_size as usize;
@@ -372,8 +375,10 @@ impl Search {
         }
         let row = matrix.row(u32::from(left_id));
         // Every right id in `previous` indexed `right_slots` (bounds-checked)
-        // when `collapse_previous` put it there, and `right_slots` is as long
-        // as a row, so the fold can read the row unchecked. This is the
+        // when `collapse_previous` put it there since the last `reset`
+        // (which empties `previous` and sizes `right_slots` to this matrix),
+        // and `right_slots` is as long as a row, so the fold can read the
+        // row unchecked. This is the
         // search's innermost loop (2.8 M turns on the 53 konlpy documents);
         // the check per turn was 2.5% of a whole run's instructions.
         assert_eq!(self.right_slots.len(), row.len());
