@@ -861,11 +861,11 @@ const FLUSH_INTERVAL: Duration = Duration::from_millis(100);
 /// [`FLUSH_INTERVAL`] or more after the last flush, so a reader downstream
 /// still sees results come out as the run goes: a finished result waits for
 /// a later one written at least that long after the last flush (or for the
-/// end). Writing every document with its own system call, as
-/// kosum did before, made the 530 konlpy documents on two threads, written
-/// to a file, about 3% slower (median of 30 alternating runs each, timed as
-/// `benches/peers.sh` times kosum: 155.6 against 150.4 ms; benches/RESULTS.md,
-/// "Runs 88–114").
+/// end). Writing every document with its own system call, as kosum did
+/// before, made the 530 konlpy documents on two threads, written to a file,
+/// about 3% slower (median of 30 alternating runs each, timed as
+/// `benches/peers.sh` times kosum: 155.6 against 150.4 ms;
+/// benches/RESULTS.md, "Runs 88–114").
 struct FlushPolicy {
     every_result: bool,
     last: Instant,

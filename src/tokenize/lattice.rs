@@ -378,9 +378,9 @@ impl Search {
         // when `collapse_previous` put it there since the last `reset`
         // (which empties `previous` and sizes `right_slots` to this matrix),
         // and `right_slots` is as long as a row, so the fold can read the
-        // row unchecked. This is the
-        // search's innermost loop (2.8 M turns on the 53 konlpy documents);
-        // the check per turn was 2.5% of a whole run's instructions.
+        // row unchecked. This is the search's innermost loop (2.8 M turns on
+        // the 53 konlpy documents); leaving out the check per turn cut that
+        // run's instructions by 2.6% (231.6 → 225.6 M, callgrind).
         assert_eq!(self.right_slots.len(), row.len());
         // A fold from `Key::MAX` compiles to compare-and-move, with no
         // branch on the costs. (Sorting the nodes to stop early, bounded by
