@@ -22,17 +22,56 @@ pub enum Source {
         walked: bool,
     },
     /// Known to be unreadable before reading: the message says why.
-    Broken(String),
+    Broken {
+        path: PathBuf,
+        message: Box<str>,
+    },
 }
 
 /// One input: a document (text input) or a stream of documents (JSONL input).
+///
+/// A folder of a million files makes a million of these before the first is
+/// read, so an input holds its path once and works out its names from it.
 #[derive(Debug, Clone)]
 pub struct Input {
-    /// How results and messages name it: the path, or `-` for stdin.
-    pub id: String,
     pub source: Source,
+    /// How many of the path's last components name its result file below
+    /// `-o DIR`: its path below the folder it was found in, or its file name
+    /// (0 when the path has none: the result is then named `input`).
+    name_components: usize,
+}
+
+impl Input {
+    fn new(source: Source, name_components: usize) -> Self {
+        Self {
+            source,
+            name_components,
+        }
+    }
+
+    /// How results and messages name it: the path, or `-` for stdin.
+    pub fn id(&self) -> String {
+        match &self.source {
+            Source::Stdin => "-".into(),
+            Source::File { path, .. } | Source::Broken { path, .. } => display(path),
+        }
+    }
+
     /// Its result file's path below `-o DIR`, without the format extension.
-    pub output_name: PathBuf,
+    pub fn output_name(&self) -> PathBuf {
+        match &self.source {
+            Source::Stdin => PathBuf::from("stdin"),
+            Source::File { path, .. } | Source::Broken { path, .. } => {
+                let components = path.components().count();
+                match components.checked_sub(self.name_components) {
+                    Some(skip) if self.name_components > 0 => {
+                        path.components().skip(skip).collect()
+                    }
+                    _ => PathBuf::from("input"),
+                }
+            }
+        }
+    }
 }
 
 /// Builds the `--glob` matcher.
@@ -45,12 +84,10 @@ pub fn glob_set(patterns: &[String]) -> anyhow::Result<GlobSet> {
     Ok(builder.build()?)
 }
 
-fn is_hidden(name: &std::ffi::OsStr) -> bool {
-    name.to_string_lossy().starts_with('.')
-}
-
 fn display(path: &Path) -> String {
-    path.display().to_string()
+    // What `Path::display` writes, without formatting a path that is UTF-8.
+    path.to_str()
+        .map_or_else(|| path.display().to_string(), str::to_owned)
 }
 
 /// Expands INPUT arguments into inputs in output order. With `walk_folders`
@@ -58,50 +95,37 @@ fn display(path: &Path) -> String {
 pub fn expand(arguments: &[PathBuf], globs: &GlobSet, walk_folders: bool) -> Vec<Input> {
     let mut inputs = Vec::new();
     if arguments.is_empty() {
-        inputs.push(stdin_input());
+        inputs.push(Input::new(Source::Stdin, 0));
     }
     for argument in arguments {
         if argument.as_os_str() == "-" {
-            inputs.push(stdin_input());
+            inputs.push(Input::new(Source::Stdin, 0));
             continue;
         }
-        let file_name = argument
-            .file_name()
-            .map_or_else(|| PathBuf::from("input"), PathBuf::from);
-        match std::fs::metadata(argument) {
-            Ok(meta) if meta.is_dir() && walk_folders => walk(argument, globs, &mut inputs),
-            Ok(meta) if meta.is_dir() => inputs.push(Input {
-                id: display(argument),
-                source: Source::Broken(
-                    "is a directory; with --input-format jsonl give JSONL files or standard input"
-                        .into(),
-                ),
-                output_name: file_name,
-            }),
-            Ok(_) => inputs.push(Input {
-                id: display(argument),
-                source: Source::File {
-                    path: argument.clone(),
-                    walked: false,
-                },
-                output_name: file_name,
-            }),
-            Err(err) => inputs.push(Input {
-                id: display(argument),
-                source: Source::Broken(describe_open_error(argument, &err)),
-                output_name: file_name,
-            }),
-        }
+        // The result of an argument is named after its file name.
+        let name_components = usize::from(argument.file_name().is_some());
+        let broken = |message: String| Source::Broken {
+            path: argument.clone(),
+            message: message.into(),
+        };
+        let source = match std::fs::metadata(argument) {
+            Ok(meta) if meta.is_dir() && walk_folders => {
+                walk(argument, globs, &mut inputs);
+                continue;
+            }
+            Ok(meta) if meta.is_dir() => broken(
+                "is a directory; with --input-format jsonl give JSONL files or standard input"
+                    .into(),
+            ),
+            Ok(_) => Source::File {
+                path: argument.clone(),
+                walked: false,
+            },
+            Err(err) => broken(describe_open_error(argument, &err)),
+        };
+        inputs.push(Input::new(source, name_components));
     }
     inputs
-}
-
-fn stdin_input() -> Input {
-    Input {
-        id: "-".into(),
-        source: Source::Stdin,
-        output_name: PathBuf::from("stdin"),
-    }
 }
 
 /// Says why `path` cannot be opened, telling a dangling link from a missing
@@ -118,46 +142,69 @@ fn describe_open_error(path: &Path, err: &io::Error) -> String {
     format!("cannot be read: {err}")
 }
 
+/// `path` below `root`, for a path the walk made by joining names onto
+/// `root`: what `Path::strip_prefix` gives, found without comparing the two
+/// paths component by component where both are UTF-8.
+fn below<'p>(path: &'p Path, root: &Path) -> &'p Path {
+    if let (Some(full), Some(prefix)) = (path.to_str(), root.to_str())
+        && let Some(rest) = full.strip_prefix(prefix)
+    {
+        return Path::new(rest.trim_start_matches(std::path::is_separator));
+    }
+    path.strip_prefix(root).unwrap_or(path)
+}
+
+/// Whether the name a walk gave `path` (its last component, never `.` or
+/// `..`) is hidden, that is, starts with a dot. Read from the path's bytes,
+/// after its last separator: separators are ASCII in every encoding Rust
+/// uses for paths.
+fn is_hidden(path: &Path) -> bool {
+    let bytes = path.as_os_str().as_encoded_bytes();
+    let name_start = bytes
+        .iter()
+        .rposition(|&byte| byte.is_ascii() && std::path::is_separator(char::from(byte)))
+        .map_or(0, |separator| separator + 1);
+    bytes.get(name_start) == Some(&b'.')
+}
+
 /// Walks `root` recursively in name order (hidden entries skipped), adding
 /// the files matching `globs` (relative to `root`) and every problem met.
 fn walk(root: &Path, globs: &GlobSet, inputs: &mut Vec<Input>) {
+    // In name order. Siblings' paths are their folder's path joined with
+    // their names, so comparing whole paths orders them as comparing names
+    // does (`WalkDir::sort_by_file_name`), but with one byte comparison
+    // instead of working out both names from their paths at every step of
+    // the sort.
     let walker = WalkDir::new(root)
         .follow_links(true)
-        .sort_by_file_name()
+        .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()))
         .into_iter()
-        .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()));
+        .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.path()));
     for entry in walker {
         match entry {
             Ok(entry) => {
-                if entry.file_type().is_dir() {
+                let file_type = entry.file_type();
+                if file_type.is_dir() || !globs.is_match(below(entry.path(), root)) {
                     continue;
                 }
-                let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
-                if !globs.is_match(relative) {
-                    continue;
-                }
-                let source = if entry.file_type().is_file() {
-                    Source::File {
-                        path: entry.path().to_path_buf(),
-                        walked: true,
-                    }
+                // Its path below `root` names its result.
+                let name_components = entry.depth();
+                let path = entry.into_path();
+                let source = if file_type.is_file() {
+                    Source::File { path, walked: true }
                 } else {
-                    Source::Broken(
-                        "is not a regular file (a FIFO, socket or device); inside folders kosum reads regular files only"
-                            .into(),
-                    )
+                    Source::Broken {
+                        path,
+                        message: "is not a regular file (a FIFO, socket or device); inside folders kosum reads regular files only".into(),
+                    }
                 };
-                inputs.push(Input {
-                    id: display(entry.path()),
-                    source,
-                    output_name: relative.to_path_buf(),
-                });
+                inputs.push(Input::new(source, name_components));
             }
             Err(err) => {
                 let Some(path) = err.path().map(Path::to_path_buf) else {
                     continue;
                 };
-                let relative = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+                let relative = path.strip_prefix(root).unwrap_or(&path);
                 let message = if let Some(ancestor) = err.loop_ancestor() {
                     format!(
                         "symbolic link loop: it leads back to {}; not followed",
@@ -166,18 +213,21 @@ fn walk(root: &Path, globs: &GlobSet, inputs: &mut Vec<Input>) {
                 } else if let Some(io_error) = err.io_error() {
                     // Report it where it matters: a file kosum would have
                     // read, or a folder it could not enter.
-                    if !globs.is_match(&relative) && !path.is_dir() {
+                    if !globs.is_match(relative) && !path.is_dir() {
                         continue;
                     }
                     describe_open_error(&path, io_error)
                 } else {
                     err.to_string()
                 };
-                inputs.push(Input {
-                    id: display(&path),
-                    source: Source::Broken(message),
-                    output_name: relative,
-                });
+                let name_components = relative.components().count();
+                inputs.push(Input::new(
+                    Source::Broken {
+                        path,
+                        message: message.into(),
+                    },
+                    name_components,
+                ));
             }
         }
     }
@@ -209,7 +259,7 @@ pub fn read_all(source: &Source) -> Result<Vec<u8>, String> {
                 .read_to_end(&mut bytes)
                 .map_err(|err| read_error(&err))?;
         }
-        Source::Broken(message) => return Err(message.clone()),
+        Source::Broken { message, .. } => return Err(message.to_string()),
     }
     Ok(bytes)
 }
@@ -241,6 +291,144 @@ pub fn open_lines(source: &Source) -> Result<Box<dyn BufRead + Send>, String> {
     match source {
         Source::Stdin => Ok(Box::new(BufReader::new(io::stdin()))),
         Source::File { path, walked } => Ok(Box::new(BufReader::new(open(path, *walked)?.0))),
-        Source::Broken(message) => Err(message.clone()),
+        Source::Broken { message, .. } => Err(message.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(inputs: &[Input]) -> Vec<String> {
+        inputs
+            .iter()
+            .map(|input| input.output_name().display().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn a_folder_is_walked_depth_first_in_name_order_skipping_hidden_entries() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for name in [
+            "b.txt",
+            "a.txt",
+            "a b.txt",
+            "a-b.txt",
+            "B.txt",
+            "가.txt",
+            "a/z.txt",
+            "a/c/d.txt",
+            "a.d/e.txt",
+            ".hidden.txt",
+            ".git/f.txt",
+            "a/.g.txt",
+            "skipped.html",
+        ] {
+            let path = root.join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, "안녕").unwrap();
+        }
+        let globs = glob_set(&["*.txt".into()]).unwrap();
+        let inputs = expand(&[root.to_path_buf()], &globs, true);
+        // Byte order of the names at each level, a folder's files where its
+        // name falls: what `WalkDir::sort_by_file_name` gives.
+        assert_eq!(
+            names(&inputs),
+            [
+                "B.txt",
+                "a/c/d.txt",
+                "a/z.txt",
+                "a b.txt",
+                "a-b.txt",
+                "a.d/e.txt",
+                "a.txt",
+                "b.txt",
+                "가.txt"
+            ]
+        );
+        let by_file_name: Vec<String> = WalkDir::new(root)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|entry| {
+                entry.depth() == 0 || !entry.file_name().to_string_lossy().starts_with('.')
+            })
+            .map(|entry| entry.unwrap())
+            .filter(|entry| entry.file_type().is_file())
+            .map(|entry| {
+                let relative = entry.path().strip_prefix(root).unwrap();
+                relative.display().to_string()
+            })
+            .filter(|name| name.ends_with(".txt"))
+            .collect();
+        assert_eq!(names(&inputs), by_file_name);
+        for input in &inputs {
+            let Source::File { path, walked } = &input.source else {
+                panic!("{input:?}");
+            };
+            assert!(walked);
+            assert_eq!(input.id(), path.display().to_string());
+            assert_eq!(root.join(input.output_name()), *path);
+        }
+    }
+
+    #[test]
+    fn the_path_below_the_root_is_what_strip_prefix_gives() {
+        for (root, path) in [
+            ("docs", "docs/a.txt"),
+            ("docs/", "docs/a.txt"),
+            ("./docs", "./docs/nested/a.txt"),
+            (".", "./a.txt"),
+            ("/", "/a.txt"),
+            ("a/./b", "a/./b/c.txt"),
+        ] {
+            let (root, path) = (Path::new(root), Path::new(path));
+            assert_eq!(
+                below(path, root),
+                path.strip_prefix(root).unwrap(),
+                "{path:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn hidden_means_the_last_name_starts_with_a_dot() {
+        assert!(is_hidden(Path::new("docs/.git")));
+        assert!(is_hidden(Path::new(".env")));
+        assert!(is_hidden(Path::new("./docs/.a.txt")));
+        assert!(!is_hidden(Path::new("docs/a.txt")));
+        assert!(!is_hidden(Path::new(".hidden/a.txt")));
+        assert!(!is_hidden(Path::new("./a.txt")));
+    }
+
+    #[test]
+    fn arguments_are_named_by_their_file_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("기사.txt");
+        std::fs::write(&file, "안녕").unwrap();
+        let globs = glob_set(&["*.txt".into()]).unwrap();
+        let missing = dir.path().join("missing.txt");
+        let inputs = expand(
+            &[file.clone(), "-".into(), missing.clone(), "/".into()],
+            &globs,
+            false,
+        );
+        assert_eq!(
+            names(&inputs),
+            ["기사.txt", "stdin", "missing.txt", "input"]
+        );
+        let ids: Vec<String> = inputs.iter().map(Input::id).collect();
+        assert_eq!(
+            ids,
+            [
+                file.display().to_string(),
+                "-".into(),
+                missing.display().to_string(),
+                "/".into()
+            ]
+        );
+        assert!(matches!(inputs[2].source, Source::Broken { .. }));
+        // Without folder walking (JSONL input) a folder is a failed input.
+        assert!(matches!(inputs[3].source, Source::Broken { .. }));
     }
 }

@@ -187,7 +187,7 @@ fn learn_idf(
                     Ok(()) => {}
                     Err(message) => {
                         if report_failures {
-                            eprintln!("kosum: {}: {message}", input.id);
+                            eprintln!("kosum: {}: {message}", input.id());
                         }
                         failed += 1;
                     }
@@ -425,7 +425,7 @@ impl Settings {
     /// The result file of `input` below `dir`: its name plus the format's
     /// extension (`a/b.txt` → `a/b.txt.json`), so names never collide.
     fn output_path(&self, dir: &Path, input: &Input) -> PathBuf {
-        dir.join(output_file_name(&input.output_name, self.format))
+        dir.join(output_file_name(&input.output_name(), self.format))
     }
 }
 
@@ -441,12 +441,12 @@ fn output_file_name(name: &Path, format: Format) -> PathBuf {
 fn check_output_names(inputs: &[Input], format: Format) -> anyhow::Result<()> {
     let mut seen = std::collections::HashMap::new();
     for input in inputs {
-        let name = output_file_name(&input.output_name, format);
-        if let Some(other) = seen.insert(name.clone(), &input.id) {
+        let name = output_file_name(&input.output_name(), format);
+        if let Some(other) = seen.insert(name.clone(), input.id()) {
             bail!(
                 "-o: {} and {} would both be written to {}; run them separately",
                 other,
-                input.id,
+                input.id(),
                 name.display()
             );
         }
@@ -648,7 +648,7 @@ impl Iterator for LineJobs<'_> {
 fn process(analyzer: &Analyzer, settings: &Settings, job: Job) -> Outcome {
     match job {
         Job::Document { input } => {
-            let id = settings.inputs[input].id.clone();
+            let id = settings.inputs[input].id();
             let text = inputs::read_all(&settings.inputs[input].source)
                 .and_then(|bytes| normalize::decode(bytes).map_err(|err| err.to_string()));
             match text {
@@ -657,9 +657,9 @@ fn process(analyzer: &Analyzer, settings: &Settings, job: Job) -> Outcome {
             }
         }
         Job::Line { input, line } => {
-            let source_id = &settings.inputs[input].id;
+            let source_id = settings.inputs[input].id();
             match line {
-                LineRead::Failed(message) => failure(settings, input, source_id.clone(), message),
+                LineRead::Failed(message) => failure(settings, input, source_id, message),
                 LineRead::Bytes { number, bytes } => {
                     let location = format!("{source_id}:{number}");
                     let (id, mut outcome) = match parse_line(settings, bytes, number) {
