@@ -311,6 +311,7 @@ fn main() {
     );
 
     folder_batch(&base);
+    many_small_files();
 }
 
 /// kosum's dictionary as lindera's own loader gives it. kosum loads it
@@ -376,4 +377,91 @@ fn folder_batch(texts: &[String]) {
             "DIFFERENT"
         }
     );
+}
+
+/// The whole `kosum` process on two threads over a flat folder of 100,000
+/// one-line files, against a folder of one: the cost of listing many files,
+/// in time before the first result and in peak memory per file (the
+/// folders are listed, and their inputs held, before analysis starts).
+fn many_small_files() {
+    const FILES: usize = 100_000;
+    let many = tempfile::tempdir().expect("temporary folder");
+    for number in 0..FILES {
+        std::fs::write(
+            many.path().join(format!("article-{number:07}.txt")),
+            format!("오늘 서울 날씨는 {number}번째로 맑다.\n"),
+        )
+        .expect("write a document");
+    }
+    let one = tempfile::tempdir().expect("temporary folder");
+    std::fs::write(one.path().join("article.txt"), "오늘 서울 날씨는 맑다.\n")
+        .expect("write a document");
+    let (one_rss, ..) = first_result_and_peak_rss(one.path());
+    let (rss, first, wall, lines) = (0..3)
+        .map(|_| first_result_and_peak_rss(many.path()))
+        .min_by(|a, b| a.2.cmp(&b.2))
+        .expect("three runs");
+    assert_eq!(lines, FILES, "one result line per file");
+    println!(
+        "flat folder of {FILES} one-line files, 2 threads, best of 3: {:.0} ms, first result after {:.0} ms, peak RSS {:.1} MB ({:.1} MB for one file: {:.0} bytes per file)",
+        wall.as_secs_f64() * 1e3,
+        first.as_secs_f64() * 1e3,
+        rss as f64 / 1e6,
+        one_rss as f64 / 1e6,
+        rss.saturating_sub(one_rss) as f64 / FILES as f64,
+    );
+}
+
+/// Runs `kosum --format jsonl --threads 2 -q DIR` and returns its peak RSS in
+/// bytes, the time to its first output, its wall time and its output lines.
+///
+/// The peak is the process's `VmHWM`, read from `/proc` every millisecond
+/// while it runs (the last reading before it ends). `wait4`'s `ru_maxrss`
+/// would not do: Linux carries into it the memory of the process that
+/// spawned the child, and this bench's own is larger than kosum's.
+fn first_result_and_peak_rss(dir: &Path) -> (u64, Duration, Duration, usize) {
+    use std::io::Read;
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+    let started = std::time::Instant::now();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kosum"))
+        .args(["--format", "jsonl", "--threads", "2", "-q"])
+        .arg(dir)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("run kosum");
+    let status_file = format!("/proc/{}/status", child.id());
+    let (done, peak) = (AtomicBool::new(false), AtomicU64::new(0));
+    let (first, lines) = std::thread::scope(|scope| {
+        scope.spawn(|| {
+            while !done.load(Ordering::Relaxed) {
+                let high_water = std::fs::read_to_string(&status_file)
+                    .ok()
+                    .and_then(|status| {
+                        let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+                        line.split_whitespace().nth(1)?.parse::<u64>().ok()
+                    });
+                if let Some(kilobytes) = high_water {
+                    peak.fetch_max(kilobytes * 1024, Ordering::Relaxed);
+                }
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        });
+        let mut stdout = child.stdout.take().expect("piped output");
+        let mut buffer = vec![0u8; 1 << 16];
+        let (mut first, mut lines) = (None, 0);
+        loop {
+            let read = stdout.read(&mut buffer).expect("read kosum's output");
+            if read == 0 {
+                break;
+            }
+            first.get_or_insert_with(|| started.elapsed());
+            lines += buffer[..read].iter().filter(|&&byte| byte == b'\n').count();
+        }
+        done.store(true, Ordering::Relaxed);
+        (first, lines)
+    });
+    let status = child.wait().expect("wait for kosum");
+    let wall = started.elapsed();
+    assert!(status.success(), "kosum failed on {}", dir.display());
+    (peak.into_inner(), first.unwrap_or(wall), wall, lines)
 }
