@@ -1,8 +1,8 @@
-//! Turning the INPUT arguments into an ordered list of documents (or of
-//! JSONL streams): folders are walked recursively in a fixed order, and every
-//! problem found on the way (a dangling link, a link loop, a FIFO) becomes a
-//! failed input of its own, so it is reported in its place and the rest goes
-//! on.
+//! Turning the INPUT arguments into an ordered sequence of documents (or of
+//! JSONL streams): folders are walked recursively in a fixed order, as the
+//! run asks for its next input, and every problem found on the way (a
+//! dangling link, a link loop, a FIFO) becomes a failed input of its own, so
+//! it is reported in its place and the rest goes on.
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
@@ -30,8 +30,9 @@ pub enum Source {
 
 /// One input: a document (text input) or a stream of documents (JSONL input).
 ///
-/// A folder of a million files makes a million of these before the first is
-/// read, so an input holds its path once and works out its names from it.
+/// When a run lists its inputs first (`-o`, `--idf corpus`), a folder of a
+/// million files makes a million of these before the first is read, so an
+/// input holds its path once and works out its names from it.
 #[derive(Debug, Clone)]
 pub struct Input {
     pub source: Source,
@@ -90,42 +91,74 @@ fn display(path: &Path) -> String {
         .map_or_else(|| path.display().to_string(), str::to_owned)
 }
 
-/// Expands INPUT arguments into inputs in output order. With `walk_folders`
-/// false (JSONL input), a folder is a failed input.
-pub fn expand(arguments: &[PathBuf], globs: &GlobSet, walk_folders: bool) -> Vec<Input> {
-    let mut inputs = Vec::new();
-    if arguments.is_empty() {
-        inputs.push(Input::new(Source::Stdin, 0));
+/// Expands INPUT arguments into inputs in output order, found as they are
+/// asked for: a folder is walked one entry at a time, so the run holds no
+/// list of its inputs (only walkdir's sorted entries of the folders being
+/// walked). With `walk_folders` false (JSONL input), a folder is a failed
+/// input.
+pub fn expand<'a>(arguments: &'a [PathBuf], globs: &'a GlobSet, walk_folders: bool) -> Inputs<'a> {
+    Inputs {
+        arguments: arguments.iter(),
+        globs,
+        walk_folders,
+        stdin_first: arguments.is_empty(),
+        walk: None,
     }
-    for argument in arguments {
-        if argument.as_os_str() == "-" {
-            inputs.push(Input::new(Source::Stdin, 0));
-            continue;
+}
+
+/// The inputs of INPUT arguments, in output order (see [`expand`]).
+pub struct Inputs<'a> {
+    arguments: std::slice::Iter<'a, PathBuf>,
+    globs: &'a GlobSet,
+    walk_folders: bool,
+    /// No argument was given: standard input is the one input.
+    stdin_first: bool,
+    /// The folder being walked.
+    walk: Option<Walk>,
+}
+
+impl Iterator for Inputs<'_> {
+    type Item = Input;
+
+    fn next(&mut self) -> Option<Input> {
+        if std::mem::take(&mut self.stdin_first) {
+            return Some(Input::new(Source::Stdin, 0));
         }
-        // The result of an argument is named after its file name.
-        let name_components = usize::from(argument.file_name().is_some());
-        let broken = |message: String| Source::Broken {
-            path: argument.clone(),
-            message: message.into(),
-        };
-        let source = match std::fs::metadata(argument) {
-            Ok(meta) if meta.is_dir() && walk_folders => {
-                walk(argument, globs, &mut inputs);
-                continue;
+        loop {
+            if let Some(walk) = &mut self.walk {
+                if let Some(input) = walk.next_input(self.globs) {
+                    return Some(input);
+                }
+                self.walk = None;
             }
-            Ok(meta) if meta.is_dir() => broken(
-                "is a directory; with --input-format jsonl give JSONL files or standard input"
-                    .into(),
-            ),
-            Ok(_) => Source::File {
+            let argument = self.arguments.next()?;
+            if argument.as_os_str() == "-" {
+                return Some(Input::new(Source::Stdin, 0));
+            }
+            // The result of an argument is named after its file name.
+            let name_components = usize::from(argument.file_name().is_some());
+            let broken = |message: String| Source::Broken {
                 path: argument.clone(),
-                walked: false,
-            },
-            Err(err) => broken(describe_open_error(argument, &err)),
-        };
-        inputs.push(Input::new(source, name_components));
+                message: message.into(),
+            };
+            let source = match std::fs::metadata(argument) {
+                Ok(meta) if meta.is_dir() && self.walk_folders => {
+                    self.walk = Some(Walk::new(argument));
+                    continue;
+                }
+                Ok(meta) if meta.is_dir() => broken(
+                    "is a directory; with --input-format jsonl give JSONL files or standard input"
+                        .into(),
+                ),
+                Ok(_) => Source::File {
+                    path: argument.clone(),
+                    walked: false,
+                },
+                Err(err) => broken(describe_open_error(argument, &err)),
+            };
+            return Some(Input::new(source, name_components));
+        }
     }
-    inputs
 }
 
 /// Says why `path` cannot be opened, telling a dangling link from a missing
@@ -167,69 +200,88 @@ fn is_hidden(path: &Path) -> bool {
     bytes.get(name_start) == Some(&b'.')
 }
 
-/// Walks `root` recursively in name order (hidden entries skipped), adding
-/// the files matching `globs` (relative to `root`) and every problem met.
-fn walk(root: &Path, globs: &GlobSet, inputs: &mut Vec<Input>) {
-    // In name order. Siblings' paths are their folder's path joined with
-    // their names, so comparing whole paths orders them as comparing names
-    // does (`WalkDir::sort_by_file_name`), but with one byte comparison
-    // instead of working out both names from their paths at every step of
-    // the sort.
-    let walker = WalkDir::new(root)
-        .follow_links(true)
-        .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()))
-        .into_iter()
-        .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.path()));
-    for entry in walker {
-        match entry {
-            Ok(entry) => {
-                let file_type = entry.file_type();
-                if file_type.is_dir() || !globs.is_match(below(entry.path(), root)) {
-                    continue;
-                }
-                // Its path below `root` names its result.
-                let name_components = entry.depth();
-                let path = entry.into_path();
-                let source = if file_type.is_file() {
-                    Source::File { path, walked: true }
-                } else {
-                    Source::Broken {
-                        path,
-                        message: "is not a regular file (a FIFO, socket or device); inside folders kosum reads regular files only".into(),
-                    }
-                };
-                inputs.push(Input::new(source, name_components));
-            }
-            Err(err) => {
-                let Some(path) = err.path().map(Path::to_path_buf) else {
-                    continue;
-                };
-                let relative = path.strip_prefix(root).unwrap_or(&path);
-                let message = if let Some(ancestor) = err.loop_ancestor() {
-                    format!(
-                        "symbolic link loop: it leads back to {}; not followed",
-                        ancestor.display()
-                    )
-                } else if let Some(io_error) = err.io_error() {
-                    // Report it where it matters: a file kosum would have
-                    // read, or a folder it could not enter.
-                    if !globs.is_match(relative) && !path.is_dir() {
+/// A walk of one folder, recursively in name order (hidden entries skipped).
+struct Walk {
+    root: PathBuf,
+    entries: walkdir::FilterEntry<walkdir::IntoIter, fn(&walkdir::DirEntry) -> bool>,
+}
+
+impl Walk {
+    fn new(root: &Path) -> Self {
+        // In name order. Siblings' paths are their folder's path joined with
+        // their names, so comparing whole paths orders them as comparing
+        // names does (`WalkDir::sort_by_file_name`), but with one byte
+        // comparison instead of working out both names from their paths at
+        // every step of the sort.
+        let visible: fn(&walkdir::DirEntry) -> bool =
+            |entry| entry.depth() == 0 || !is_hidden(entry.path());
+        let entries = WalkDir::new(root)
+            .follow_links(true)
+            .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()))
+            .into_iter()
+            .filter_entry(visible);
+        Self {
+            root: root.to_path_buf(),
+            entries,
+        }
+    }
+
+    /// The next file matching `globs` (relative to the root), or the next
+    /// problem met; `None` at the end of the walk.
+    fn next_input(&mut self, globs: &GlobSet) -> Option<Input> {
+        let root = self.root.as_path();
+        for entry in self.entries.by_ref() {
+            match entry {
+                Ok(entry) => {
+                    let file_type = entry.file_type();
+                    if file_type.is_dir() || !globs.is_match(below(entry.path(), root)) {
                         continue;
                     }
-                    describe_open_error(&path, io_error)
-                } else {
-                    err.to_string()
-                };
-                let name_components = relative.components().count();
-                inputs.push(Input::new(
-                    Source::Broken {
-                        path,
-                        message: message.into(),
-                    },
-                    name_components,
-                ));
+                    // Its path below `root` names its result.
+                    let name_components = entry.depth();
+                    let path = entry.into_path();
+                    let source = if file_type.is_file() {
+                        Source::File { path, walked: true }
+                    } else {
+                        Source::Broken {
+                            path,
+                            message: "is not a regular file (a FIFO, socket or device); inside folders kosum reads regular files only".into(),
+                        }
+                    };
+                    return Some(Input::new(source, name_components));
+                }
+                Err(err) => {
+                    let Some(path) = err.path().map(Path::to_path_buf) else {
+                        continue;
+                    };
+                    let relative = path.strip_prefix(root).unwrap_or(&path);
+                    let message = if let Some(ancestor) = err.loop_ancestor() {
+                        format!(
+                            "symbolic link loop: it leads back to {}; not followed",
+                            ancestor.display()
+                        )
+                    } else if let Some(io_error) = err.io_error() {
+                        // Report it where it matters: a file kosum would
+                        // have read, or a folder it could not enter.
+                        if !globs.is_match(relative) && !path.is_dir() {
+                            continue;
+                        }
+                        describe_open_error(&path, io_error)
+                    } else {
+                        err.to_string()
+                    };
+                    let name_components = relative.components().count();
+                    return Some(Input::new(
+                        Source::Broken {
+                            path,
+                            message: message.into(),
+                        },
+                        name_components,
+                    ));
+                }
             }
         }
+        None
     }
 }
 
@@ -330,7 +382,7 @@ mod tests {
             std::fs::write(&path, "안녕").unwrap();
         }
         let globs = glob_set(&["*.txt".into()]).unwrap();
-        let inputs = expand(&[root.to_path_buf()], &globs, true);
+        let inputs: Vec<Input> = expand(&[root.to_path_buf()], &globs, true).collect();
         // Byte order of the names at each level, a folder's files where its
         // name falls: what `WalkDir::sort_by_file_name` gives.
         assert_eq!(
@@ -373,6 +425,27 @@ mod tests {
     }
 
     #[test]
+    fn folders_are_walked_as_the_inputs_are_asked_for() {
+        // A folder's entries are read when the walk enters it, not before
+        // the first input is handed out: a run holds no list of its inputs.
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("a")).unwrap();
+        std::fs::create_dir_all(root.join("b")).unwrap();
+        std::fs::write(root.join("a/1.txt"), "안녕").unwrap();
+        let globs = glob_set(&["*.txt".into()]).unwrap();
+        let arguments = [root.to_path_buf()];
+        let mut inputs = expand(&arguments, &globs, true);
+        let first = inputs.next().unwrap();
+        assert_eq!(first.output_name(), Path::new("a/1.txt"));
+        std::fs::write(root.join("b/2.txt"), "안녕").unwrap();
+        let rest: Vec<String> = inputs
+            .map(|input| input.output_name().display().to_string())
+            .collect();
+        assert_eq!(rest, ["b/2.txt"]);
+    }
+
+    #[test]
     fn the_path_below_the_root_is_what_strip_prefix_gives() {
         for (root, path) in [
             ("docs", "docs/a.txt"),
@@ -408,11 +481,8 @@ mod tests {
         std::fs::write(&file, "안녕").unwrap();
         let globs = glob_set(&["*.txt".into()]).unwrap();
         let missing = dir.path().join("missing.txt");
-        let inputs = expand(
-            &[file.clone(), "-".into(), missing.clone(), "/".into()],
-            &globs,
-            false,
-        );
+        let arguments = [file.clone(), "-".into(), missing.clone(), "/".into()];
+        let inputs: Vec<Input> = expand(&arguments, &globs, false).collect();
         assert_eq!(
             names(&inputs),
             ["기사.txt", "stdin", "missing.txt", "input"]

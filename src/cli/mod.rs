@@ -10,10 +10,12 @@ use std::io::{self, BufRead, IsTerminal, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use clap::{CommandFactory, Parser};
+use globset::GlobSet;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use kosum::analysis::{Analyzer, AnalyzerConfig, Request, SentenceMode, SummaryLength};
 use kosum::normalize;
@@ -25,7 +27,7 @@ use args::{
     Cli, ColorChoice, Command, CommonArgs, EvalCommand, FormatArg, HighlightArgs, IdfCommand,
     InputFormat, KeywordArgs, SummaryArgs,
 };
-use inputs::{Input, Source};
+use inputs::Input;
 use pipeline::Flow;
 
 /// Exit status when some inputs failed.
@@ -125,8 +127,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             .name("kosum-warm-up".into())
             .spawn(move || kosum::analysis::warm_up(&request, &kosum::scoring::Idf::default()));
     }
-    let settings = Settings::new(task, &common, request, highlight)?;
-    let analyzer = load_analyzer(&common, keywords.idf.as_deref(), &settings.inputs)?;
+    // `--idf corpus` learns from the inputs before analysing them.
+    let corpus_idf = keywords
+        .idf
+        .as_deref()
+        .is_some_and(|path| path == Path::new("corpus") && !path.exists());
+    let settings = Settings::new(task, &common, request, highlight, corpus_idf)?;
+    let analyzer = load_analyzer(&common, keywords.idf.as_deref(), &settings)?;
     execute(&analyzer, &settings)
 }
 
@@ -138,7 +145,8 @@ fn build_idf_file(dir: &Path, output: &Path) -> anyhow::Result<ExitCode> {
     }
     let analyzer = Analyzer::new(&AnalyzerConfig::default())?;
     let globs = inputs::glob_set(&["*.txt".into(), "*.md".into()])?;
-    let documents = inputs::expand(&[dir.to_path_buf()], &globs, true);
+    let folder = [dir.to_path_buf()];
+    let documents: Vec<Input> = inputs::expand(&folder, &globs, true).collect();
     let (idf, failed) = learn_idf(&analyzer, &documents, true);
     let table = idf
         .to_tsv()
@@ -284,7 +292,7 @@ fn build_request(
 fn load_analyzer(
     common: &CommonArgs,
     idf: Option<&Path>,
-    documents: &[Input],
+    settings: &Settings,
 ) -> anyhow::Result<Analyzer> {
     let mut extra_terms = Terms::default();
     for path in &common.user_dict {
@@ -306,14 +314,11 @@ fn load_analyzer(
     match idf {
         None => {}
         Some(path) if path == Path::new("corpus") && !path.exists() => {
-            if common.input_format == InputFormat::Jsonl
-                || documents
-                    .iter()
-                    .any(|input| matches!(input.source, Source::Stdin))
-            {
+            if common.input_format == InputFormat::Jsonl || settings.reads_stdin() {
                 bail!("--idf corpus learns from files and folders; it cannot read a stream");
             }
             // Unreadable inputs are reported once, by the analysis pass.
+            let documents = settings.listed.as_deref().unwrap_or_default();
             let (learned, _) = learn_idf(&Analyzer::new(&config)?, documents, false);
             config.idf = learned;
         }
@@ -339,7 +344,16 @@ struct Settings {
     quiet: bool,
     id_field: String,
     text_field: String,
-    inputs: Vec<Input>,
+    /// The INPUT arguments and `--glob`'s patterns; folders are walked
+    /// unless the input is JSONL.
+    arguments: Vec<PathBuf>,
+    globs: GlobSet,
+    walk_folders: bool,
+    /// The inputs, listed before the run starts when it needs them all
+    /// first (`-o`'s check of the result names, `--idf corpus`'s first
+    /// pass); otherwise they are found as the run goes (a folder of a
+    /// million files would hold a list of a million inputs).
+    listed: Option<Vec<Input>>,
     /// `-o DIR` and the result file of each input, in input order.
     output_dir: Option<PathBuf>,
     /// Standard output is a terminal (the default format, colour, the
@@ -353,10 +367,13 @@ impl Settings {
         common: &CommonArgs,
         request: Request,
         highlight: bool,
+        list_first: bool,
     ) -> anyhow::Result<Self> {
         let globs = inputs::glob_set(&common.glob)?;
         let jsonl_input = common.input_format == InputFormat::Jsonl;
-        let inputs = inputs::expand(&common.inputs, &globs, !jsonl_input);
+        let walk_folders = !jsonl_input;
+        let listed = (list_first || common.output.is_some())
+            .then(|| inputs::expand(&common.inputs, &globs, walk_folders).collect::<Vec<_>>());
         let several = jsonl_input
             || common.inputs.len() > 1
             || common.inputs.iter().any(|path| path.is_dir());
@@ -398,7 +415,7 @@ impl Settings {
             if dir.exists() && !dir.is_dir() {
                 bail!("-o {}: exists and is not a directory", dir.display());
             }
-            check_output_names(&inputs, format)?;
+            check_output_names(listed.as_deref().unwrap_or_default(), format)?;
         }
         let threads = match common.threads {
             Some(n) => usize::from(n),
@@ -416,10 +433,30 @@ impl Settings {
             quiet: common.quiet,
             id_field: common.id_field.clone(),
             text_field: common.text_field.clone(),
-            inputs,
+            arguments: common.inputs.clone(),
+            globs,
+            walk_folders,
+            listed,
             output_dir: common.output.clone(),
             stdout_is_terminal,
         })
+    }
+
+    /// The run's inputs, in output order.
+    fn inputs(&self) -> Box<dyn Iterator<Item = Input> + Send + '_> {
+        match &self.listed {
+            Some(listed) => Box::new(listed.iter().cloned()),
+            None => Box::new(inputs::expand(
+                &self.arguments,
+                &self.globs,
+                self.walk_folders,
+            )),
+        }
+    }
+
+    /// Whether standard input is one of the inputs.
+    fn reads_stdin(&self) -> bool {
+        self.arguments.is_empty() || self.arguments.iter().any(|path| path.as_os_str() == "-")
     }
 
     /// The result file of `input` below `dir`: its name plus the format's
@@ -456,8 +493,16 @@ fn check_output_names(inputs: &[Input], format: Format) -> anyhow::Result<()> {
 
 /// One unit of work: a whole document, or one line of a JSONL stream.
 enum Job {
-    Document { input: usize },
-    Line { input: usize, line: LineRead },
+    Document { input: JobInput },
+    Line { input: JobInput, line: LineRead },
+}
+
+/// A job's input and its place among the run's inputs (the lines of one
+/// JSONL input share it).
+#[derive(Clone)]
+struct JobInput {
+    index: usize,
+    input: Arc<Input>,
 }
 
 /// A JSONL line as read, or why it could not be.
@@ -468,7 +513,9 @@ enum LineRead {
 
 /// A finished job: its rendered output and what to say on stderr.
 struct Outcome {
-    input: usize,
+    /// `None` for a job whose analysis panicked outside a document's own
+    /// guard.
+    input: Option<JobInput>,
     bytes: Vec<u8>,
     /// How stderr names the document: its id, or for a JSONL line where it
     /// is (`INPUT:LINE`, with the id when the line has one).
@@ -482,13 +529,7 @@ fn execute(analyzer: &Analyzer, settings: &Settings) -> anyhow::Result<ExitCode>
     if let Some(dir) = &settings.output_dir {
         std::fs::create_dir_all(dir).with_context(|| format!("-o {}", dir.display()))?;
     }
-    if settings
-        .inputs
-        .iter()
-        .any(|input| matches!(input.source, Source::Stdin))
-        && io::stdin().is_terminal()
-        && !settings.quiet
-    {
+    if settings.reads_stdin() && io::stdin().is_terminal() && !settings.quiet {
         let _ = writeln!(
             io::stderr(),
             "kosum: reading from the terminal: paste the text, then press Ctrl-D (Ctrl-Z Enter on Windows)"
@@ -500,7 +541,7 @@ fn execute(analyzer: &Analyzer, settings: &Settings) -> anyhow::Result<ExitCode>
     let mut failures = 0usize;
     let work = |job: Job| process(analyzer, settings, job);
     let on_panic = |message: String| Outcome {
-        input: usize::MAX,
+        input: None,
         bytes: Vec::new(),
         label: String::new(),
         error: Some(format!(
@@ -535,13 +576,23 @@ fn execute(analyzer: &Analyzer, settings: &Settings) -> anyhow::Result<ExitCode>
     };
     let jobs: Box<dyn Iterator<Item = Job> + Send + '_> = match settings.input_format {
         InputFormat::Text => {
-            Box::new((0..settings.inputs.len()).map(|input| Job::Document { input }))
+            // Inputs found as the run goes add to the bar's length.
+            let (found, counting) = (progress.clone(), settings.listed.is_none());
+            Box::new(settings.inputs().enumerate().map(move |(index, input)| {
+                if counting {
+                    found.inc_length(1);
+                }
+                let input = Arc::new(input);
+                Job::Document {
+                    input: JobInput { index, input },
+                }
+            }))
         }
-        InputFormat::Jsonl => Box::new(LineJobs::new(&settings.inputs)),
+        InputFormat::Jsonl => Box::new(LineJobs::new(settings.inputs())),
     };
     pipeline::run_ordered(settings.threads, jobs, work, on_panic, write);
     progress.finish_and_clear();
-    match sink.finish(settings) {
+    match sink.finish() {
         Ok(()) => {}
         Err(err) if err.kind() == io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
         Err(err) => bail!("writing results: {err}"),
@@ -568,7 +619,13 @@ fn progress_bar(settings: &Settings) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = match settings.input_format {
-        InputFormat::Text => ProgressBar::new(settings.inputs.len() as u64).with_style(
+        InputFormat::Text => ProgressBar::new(
+            settings
+                .listed
+                .as_ref()
+                .map_or(0, |listed| listed.len() as u64),
+        )
+        .with_style(
             ProgressStyle::with_template("{bar:40} {pos}/{len} documents, {per_sec}, ETA {eta}")
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
         ),
@@ -583,16 +640,15 @@ fn progress_bar(settings: &Settings) -> ProgressBar {
 
 /// The JSONL lines of all inputs, in order, read lazily.
 struct LineJobs<'a> {
-    inputs: &'a [Input],
-    next_input: usize,
-    current: Option<(usize, Box<dyn BufRead + Send>, usize)>,
+    inputs: std::iter::Enumerate<Box<dyn Iterator<Item = Input> + Send + 'a>>,
+    /// The input being read, its reader and the number of its last line.
+    current: Option<(JobInput, Box<dyn BufRead + Send>, usize)>,
 }
 
 impl<'a> LineJobs<'a> {
-    fn new(inputs: &'a [Input]) -> Self {
+    fn new(inputs: Box<dyn Iterator<Item = Input> + Send + 'a>) -> Self {
         Self {
-            inputs,
-            next_input: 0,
+            inputs: inputs.enumerate(),
             current: None,
         }
     }
@@ -610,7 +666,7 @@ impl Iterator for LineJobs<'_> {
                     Ok(_) => {
                         *number += 1;
                         return Some(Job::Line {
-                            input: *input,
+                            input: input.clone(),
                             line: LineRead::Bytes {
                                 number: *number,
                                 bytes,
@@ -618,7 +674,7 @@ impl Iterator for LineJobs<'_> {
                         });
                     }
                     Err(err) => {
-                        let input = *input;
+                        let input = input.clone();
                         self.current = None;
                         return Some(Job::Line {
                             input,
@@ -628,10 +684,12 @@ impl Iterator for LineJobs<'_> {
                 }
                 continue;
             }
-            let input = self.next_input;
-            let source = &self.inputs.get(input)?.source;
-            self.next_input += 1;
-            match inputs::open_lines(source) {
+            let (index, input) = self.inputs.next()?;
+            let input = JobInput {
+                index,
+                input: Arc::new(input),
+            };
+            match inputs::open_lines(&input.input.source) {
                 Ok(reader) => self.current = Some((input, reader, 0)),
                 Err(message) => {
                     return Some(Job::Line {
@@ -648,8 +706,8 @@ impl Iterator for LineJobs<'_> {
 fn process(analyzer: &Analyzer, settings: &Settings, job: Job) -> Outcome {
     match job {
         Job::Document { input } => {
-            let id = settings.inputs[input].id();
-            let text = inputs::read_all(&settings.inputs[input].source)
+            let id = input.input.id();
+            let text = inputs::read_all(&input.input.source)
                 .and_then(|bytes| normalize::decode(bytes).map_err(|err| err.to_string()));
             match text {
                 Ok(text) => render(analyzer, settings, input, id, &text),
@@ -657,7 +715,7 @@ fn process(analyzer: &Analyzer, settings: &Settings, job: Job) -> Outcome {
             }
         }
         Job::Line { input, line } => {
-            let source_id = settings.inputs[input].id();
+            let source_id = input.input.id();
             match line {
                 LineRead::Failed(message) => failure(settings, input, source_id, message),
                 LineRead::Bytes { number, bytes } => {
@@ -739,7 +797,7 @@ const LONG_OUTPUT_BYTES_PER_TEXT_BYTE: usize = 4;
 fn render(
     analyzer: &Analyzer,
     settings: &Settings,
-    input: usize,
+    input: JobInput,
     id: String,
     text: &str,
 ) -> Outcome {
@@ -765,7 +823,7 @@ fn render(
     }));
     match result {
         Ok(Ok(())) => Outcome {
-            input,
+            input: Some(input),
             bytes,
             label: id,
             error: None,
@@ -818,7 +876,7 @@ fn write_in_memory(result: io::Result<()>) {
     debug_assert!(result.is_ok());
 }
 
-fn failure(settings: &Settings, input: usize, id: String, message: String) -> Outcome {
+fn failure(settings: &Settings, input: JobInput, id: String, message: String) -> Outcome {
     let mut bytes = Vec::new();
     let style = settings.style;
     let written = match settings.task {
@@ -837,7 +895,7 @@ fn failure(settings: &Settings, input: usize, id: String, message: String) -> Ou
     };
     write_in_memory(written);
     Outcome {
-        input,
+        input: Some(input),
         bytes,
         label: id,
         error: Some(message),
@@ -900,8 +958,9 @@ struct Sink {
     stdout: io::BufWriter<io::Stdout>,
     flush: FlushPolicy,
     wrote_header: bool,
-    /// The result file being written: its input and temporary file.
-    open_file: Option<(usize, tempfile::NamedTempFile)>,
+    /// The result file being written: its input's place, its path and its
+    /// temporary file.
+    open_file: Option<(usize, PathBuf, tempfile::NamedTempFile)>,
     /// The first write error; the run stops at it.
     failed: Option<io::Error>,
 }
@@ -940,18 +999,18 @@ impl Sink {
             return Ok(());
         };
         // A panicked job has no input: its message was reported on stderr.
-        if outcome.input == usize::MAX {
+        let Some(input) = &outcome.input else {
             return Ok(());
-        }
+        };
         if self
             .open_file
             .as_ref()
-            .is_some_and(|(input, _)| *input != outcome.input)
+            .is_some_and(|(index, ..)| *index != input.index)
         {
-            self.close_file(settings)?;
+            self.close_file()?;
         }
         if self.open_file.is_none() {
-            let path = settings.output_path(dir, &settings.inputs[outcome.input]);
+            let path = settings.output_path(dir, &input.input);
             let folder = path.parent().unwrap_or(dir);
             std::fs::create_dir_all(folder)?;
             let mut builder = tempfile::Builder::new();
@@ -962,30 +1021,29 @@ impl Sink {
             builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
             let mut file = builder.tempfile_in(folder)?;
             file.write_all(Self::header(settings))?;
-            self.open_file = Some((outcome.input, file));
+            self.open_file = Some((input.index, path, file));
         }
-        if let Some((_, file)) = &mut self.open_file {
+        if let Some((.., file)) = &mut self.open_file {
             file.write_all(&outcome.bytes)?;
         }
         Ok(())
     }
 
     /// Renames the finished result file into place.
-    fn close_file(&mut self, settings: &Settings) -> io::Result<()> {
-        let (Some(dir), Some((input, file))) = (&settings.output_dir, self.open_file.take()) else {
+    fn close_file(&mut self) -> io::Result<()> {
+        let Some((_, path, file)) = self.open_file.take() else {
             return Ok(());
         };
-        let path = settings.output_path(dir, &settings.inputs[input]);
         file.as_file().sync_data()?;
         file.persist(&path).map_err(|err| err.error)?;
         Ok(())
     }
 
-    fn finish(&mut self, settings: &Settings) -> io::Result<()> {
+    fn finish(&mut self) -> io::Result<()> {
         if let Some(err) = self.failed.take() {
             return Err(err);
         }
-        self.close_file(settings)?;
+        self.close_file()?;
         self.stdout.flush()
     }
 }
