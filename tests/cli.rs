@@ -262,6 +262,67 @@ mod paste_and_folders {
     }
 
     #[test]
+    fn idf_corpus_learns_from_the_folder_it_analyses() {
+        // `--idf corpus` reads the inputs twice (a first pass learns their
+        // document frequencies), so a run lists them before it starts.
+        let dir = sample_folder();
+        let run = |idf: Option<&str>| {
+            let mut command = kosum();
+            command.args(["keywords", "--format", "jsonl"]);
+            if let Some(idf) = idf {
+                command.args(["--idf", idf]);
+            }
+            let output = command.arg(dir.path()).output().unwrap();
+            assert!(output.status.success(), "{}", stderr_of(&output));
+            json_lines(&stdout_of(&output))
+        };
+        // The same frequencies written to a file by `kosum idf build`.
+        let table_dir = tempfile::tempdir().unwrap();
+        let table = table_dir.path().join("idf.tsv");
+        let build = kosum()
+            .args(["idf", "build"])
+            .arg(dir.path())
+            .arg("-o")
+            .arg(&table)
+            .output()
+            .unwrap();
+        assert!(build.status.success(), "{}", stderr_of(&build));
+        let (background, learned) = (run(None), run(Some("corpus")));
+        assert_eq!(learned, run(Some(table.to_str().unwrap())));
+        let ids = |documents: &[serde_json::Value]| -> Vec<String> {
+            documents
+                .iter()
+                .map(|d| d["id"].as_str().unwrap().to_string())
+                .collect()
+        };
+        assert_eq!(ids(&learned), ids(&background));
+        assert_eq!(learned.len(), 4);
+        assert!(
+            learned
+                .iter()
+                .all(|d| !d["keywords"].as_array().unwrap().is_empty())
+        );
+        assert_ne!(
+            learned
+                .iter()
+                .map(|d| d["keywords"].clone())
+                .collect::<Vec<_>>(),
+            background
+                .iter()
+                .map(|d| d["keywords"].clone())
+                .collect::<Vec<_>>(),
+            "the learned frequencies change the keywords' scores"
+        );
+        let stream = kosum()
+            .args(["keywords", "--idf", "corpus"])
+            .write_stdin("첫 문장이다.")
+            .output()
+            .unwrap();
+        assert_eq!(stream.status.code(), Some(2));
+        assert!(stderr_of(&stream).contains("cannot read a stream"));
+    }
+
+    #[test]
     fn text_format_is_for_people() {
         let output = kosum()
             .args(["--format", "text", "--color", "never"])

@@ -128,10 +128,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             .spawn(move || kosum::analysis::warm_up(&request, &kosum::scoring::Idf::default()));
     }
     // `--idf corpus` learns from the inputs before analysing them.
-    let corpus_idf = keywords
-        .idf
-        .as_deref()
-        .is_some_and(|path| path == Path::new("corpus") && !path.exists());
+    let corpus_idf = keywords.idf.as_deref().is_some_and(is_corpus_idf);
     let settings = Settings::new(task, &common, request, highlight, corpus_idf)?;
     let analyzer = load_analyzer(&common, keywords.idf.as_deref(), &settings)?;
     execute(&analyzer, &settings)
@@ -289,6 +286,12 @@ fn build_request(
 /// Loads the dictionary, the user's terms and the term weights: `--idf FILE`
 /// reads a table from `kosum idf build`; `--idf corpus` learns one from the
 /// inputs themselves first (a second pass over them).
+/// Whether `--idf PATH` asks for document frequencies learned from the
+/// inputs themselves: `corpus`, unless a file of that name exists.
+fn is_corpus_idf(path: &Path) -> bool {
+    path == Path::new("corpus") && !path.exists()
+}
+
 fn load_analyzer(
     common: &CommonArgs,
     idf: Option<&Path>,
@@ -313,7 +316,7 @@ fn load_analyzer(
     };
     match idf {
         None => {}
-        Some(path) if path == Path::new("corpus") && !path.exists() => {
+        Some(path) if is_corpus_idf(path) => {
             if common.input_format == InputFormat::Jsonl || settings.reads_stdin() {
                 bail!("--idf corpus learns from files and folders; it cannot read a stream");
             }
