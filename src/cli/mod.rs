@@ -496,8 +496,15 @@ fn check_output_names(inputs: &[Input], format: Format) -> anyhow::Result<()> {
 
 /// One unit of work: a whole document, or one line of a JSONL stream.
 enum Job {
-    Document { input: JobInput },
-    Line { input: JobInput, line: LineRead },
+    Document {
+        input: JobInput,
+    },
+    /// `source_id`: its input's id, worked out once for all its lines.
+    Line {
+        input: JobInput,
+        source_id: Arc<str>,
+        line: LineRead,
+    },
 }
 
 /// A job's input and its place among the run's inputs (the lines of one
@@ -644,9 +651,12 @@ fn progress_bar(settings: &Settings) -> ProgressBar {
 /// The JSONL lines of all inputs, in order, read lazily.
 struct LineJobs<'a> {
     inputs: std::iter::Enumerate<Box<dyn Iterator<Item = Input> + Send + 'a>>,
-    /// The input being read, its reader and the number of its last line.
-    current: Option<(JobInput, Box<dyn BufRead + Send>, usize)>,
+    current: Option<LinesOf>,
 }
+
+/// The JSONL input being read: the input, its id (worked out once for all
+/// its lines), its reader and the number of its last line.
+type LinesOf = (JobInput, Arc<str>, Box<dyn BufRead + Send>, usize);
 
 impl<'a> LineJobs<'a> {
     fn new(inputs: Box<dyn Iterator<Item = Input> + Send + 'a>) -> Self {
@@ -662,7 +672,7 @@ impl Iterator for LineJobs<'_> {
 
     fn next(&mut self) -> Option<Job> {
         loop {
-            if let Some((input, reader, number)) = &mut self.current {
+            if let Some((input, source_id, reader, number)) = &mut self.current {
                 let mut bytes = Vec::new();
                 match reader.read_until(b'\n', &mut bytes) {
                     Ok(0) => self.current = None,
@@ -670,6 +680,7 @@ impl Iterator for LineJobs<'_> {
                         *number += 1;
                         return Some(Job::Line {
                             input: input.clone(),
+                            source_id: Arc::clone(source_id),
                             line: LineRead::Bytes {
                                 number: *number,
                                 bytes,
@@ -677,10 +688,11 @@ impl Iterator for LineJobs<'_> {
                         });
                     }
                     Err(err) => {
-                        let input = input.clone();
+                        let (input, source_id) = (input.clone(), Arc::clone(source_id));
                         self.current = None;
                         return Some(Job::Line {
                             input,
+                            source_id,
                             line: LineRead::Failed(format!("reading stopped: {err}")),
                         });
                     }
@@ -692,11 +704,13 @@ impl Iterator for LineJobs<'_> {
                 index,
                 input: Arc::new(input),
             };
+            let source_id: Arc<str> = input.input.id().into();
             match inputs::open_lines(&input.input.source) {
-                Ok(reader) => self.current = Some((input, reader, 0)),
+                Ok(reader) => self.current = Some((input, source_id, reader, 0)),
                 Err(message) => {
                     return Some(Job::Line {
                         input,
+                        source_id,
                         line: LineRead::Failed(message),
                     });
                 }
@@ -717,41 +731,42 @@ fn process(analyzer: &Analyzer, settings: &Settings, job: Job) -> Outcome {
                 Err(message) => failure(settings, input, id, message),
             }
         }
-        Job::Line { input, line } => {
-            let source_id = input.input.id();
-            match line {
-                LineRead::Failed(message) => failure(settings, input, source_id, message),
-                LineRead::Bytes { number, bytes } => {
-                    let location = format!("{source_id}:{number}");
-                    let (id, mut outcome) = match parse_line(settings, bytes, number) {
-                        Ok((id, text)) => {
-                            let outcome = render(
-                                analyzer,
-                                settings,
-                                input,
-                                id.clone().unwrap_or_else(|| location.clone()),
-                                &text,
-                            );
-                            (id, outcome)
-                        }
-                        Err((id, message)) => {
-                            let outcome = failure(
-                                settings,
-                                input,
-                                id.clone().unwrap_or_else(|| location.clone()),
-                                message,
-                            );
-                            (id, outcome)
-                        }
-                    };
-                    outcome.label = match id {
-                        Some(id) => format!("{location} (id {id})"),
-                        None => location,
-                    };
-                    outcome
-                }
+        Job::Line {
+            input,
+            source_id,
+            line,
+        } => match line {
+            LineRead::Failed(message) => failure(settings, input, source_id.to_string(), message),
+            LineRead::Bytes { number, bytes } => {
+                let location = format!("{source_id}:{number}");
+                let (id, mut outcome) = match parse_line(settings, bytes, number) {
+                    Ok((id, text)) => {
+                        let outcome = render(
+                            analyzer,
+                            settings,
+                            input,
+                            id.clone().unwrap_or_else(|| location.clone()),
+                            &text,
+                        );
+                        (id, outcome)
+                    }
+                    Err((id, message)) => {
+                        let outcome = failure(
+                            settings,
+                            input,
+                            id.clone().unwrap_or_else(|| location.clone()),
+                            message,
+                        );
+                        (id, outcome)
+                    }
+                };
+                outcome.label = match id {
+                    Some(id) => format!("{location} (id {id})"),
+                    None => location,
+                };
+                outcome
             }
-        }
+        },
     }
 }
 
