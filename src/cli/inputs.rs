@@ -91,6 +91,17 @@ fn display(path: &Path) -> String {
         .map_or_else(|| path.display().to_string(), str::to_owned)
 }
 
+/// Whether the INPUT arguments read standard input: none given, or `-`
+/// among them (as [`expand`] reads them).
+pub fn reads_stdin(arguments: &[PathBuf]) -> bool {
+    arguments.is_empty() || arguments.iter().any(|argument| names_stdin(argument))
+}
+
+/// Whether an INPUT argument stands for standard input.
+fn names_stdin(argument: &Path) -> bool {
+    argument.as_os_str() == "-"
+}
+
 /// Expands INPUT arguments into inputs in output order, found as they are
 /// asked for: a folder is walked one entry at a time, so the run holds no
 /// list of its inputs (only walkdir's sorted entries of the folders being
@@ -132,7 +143,7 @@ impl Iterator for Inputs<'_> {
                 self.walk = None;
             }
             let argument = self.arguments.next()?;
-            if argument.as_os_str() == "-" {
+            if names_stdin(argument) {
                 return Some(Input::new(Source::Stdin, 0));
             }
             // The result of an argument is named after its file name.
@@ -461,6 +472,24 @@ mod tests {
                 path.strip_prefix(root).unwrap(),
                 "{path:?}"
             );
+        }
+    }
+
+    #[test]
+    fn standard_input_is_read_with_no_argument_or_a_dash() {
+        assert!(reads_stdin(&[]));
+        assert!(reads_stdin(&["a.txt".into(), "-".into()]));
+        assert!(!reads_stdin(&["a.txt".into(), "./-".into()]));
+        let globs = glob_set(&["*.txt".into()]).unwrap();
+        for arguments in [vec![], vec![PathBuf::from("-")]] {
+            let inputs: Vec<Input> = expand(&arguments, &globs, true).collect();
+            assert!(matches!(
+                inputs[..],
+                [Input {
+                    source: Source::Stdin,
+                    ..
+                }]
+            ));
         }
     }
 

@@ -459,7 +459,7 @@ impl Settings {
 
     /// Whether standard input is one of the inputs.
     fn reads_stdin(&self) -> bool {
-        self.arguments.is_empty() || self.arguments.iter().any(|path| path.as_os_str() == "-")
+        inputs::reads_stdin(&self.arguments)
     }
 
     /// The result file of `input` below `dir`: its name plus the format's
