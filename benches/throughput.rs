@@ -329,6 +329,16 @@ fn with_flat_char_table(dictionary: &Dictionary) -> Dictionary {
     dictionary
 }
 
+/// `kosum --format jsonl --threads THREADS -q DIR`, the command the folder
+/// figures time.
+fn kosum_over(dir: &Path, threads: usize) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_kosum"));
+    command
+        .args(["--format", "jsonl", "--threads", &threads.to_string(), "-q"])
+        .arg(dir);
+    command
+}
+
 /// The whole `kosum` process over a folder (start-up, reading, analysis on
 /// 1 and 2 threads, JSONL written): wall time, best of five runs each, taken
 /// in turn. The folder holds `texts` as files, copied until it has 500 KB.
@@ -346,9 +356,7 @@ fn folder_batch(texts: &[String]) {
     }
     let run = |threads: usize| {
         let started = std::time::Instant::now();
-        let output = std::process::Command::new(env!("CARGO_BIN_EXE_kosum"))
-            .args(["--format", "jsonl", "--threads", &threads.to_string(), "-q"])
-            .arg(folder.path())
+        let output = kosum_over(folder.path(), threads)
             .output()
             .expect("run kosum");
         assert!(output.status.success(), "kosum failed on the folder");
@@ -429,9 +437,7 @@ fn first_result_and_peak_rss(dir: &Path) -> (u64, Duration, Duration, usize) {
     use std::io::Read;
     use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
     let started = std::time::Instant::now();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kosum"))
-        .args(["--format", "jsonl", "--threads", "2", "-q"])
-        .arg(dir)
+    let mut child = kosum_over(dir, 2)
         .stdout(std::process::Stdio::piped())
         .spawn()
         .expect("run kosum");
