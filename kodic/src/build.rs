@@ -4,7 +4,8 @@
 //! decompile the four MeCab binaries into `source/` ([`crate::decompile`]),
 //! leaving out the entries no best path can use ([`crate::prune`]),
 //! run lindera-dictionary's [`DictionaryBuilder`] on it into `ko-dic/`, write
-//! `ko-dic/kosum-context-ids.tsv` ([`crate::context_ids`]) and remove
+//! `ko-dic/kosum-context-ids.tsv` ([`crate::context_ids`]) and
+//! `ko-dic/kosum-trie-values.bin` ([`crate::trie_values`]) and remove
 //! `source/` again.
 //!
 //! The metadata lindera builds with is our own `ko-dic-metadata.json`
@@ -28,6 +29,8 @@ use crate::context_freq::HISTOGRAM_FILE;
 use crate::context_ids::CONTEXT_IDS_FILE;
 use crate::decompile::{Decompiled, decompile_dir};
 use crate::error::{Error, Result};
+use crate::trie_layout::TRIE_VALUES_FILE;
+use crate::trie_values::write_trie_values;
 
 /// The metadata lindera builds the dictionary with.
 pub const METADATA_JSON: &str = include_str!("../ko-dic-metadata.json");
@@ -51,6 +54,9 @@ pub const LINDERA_FILES: [&str; 9] = [
     "dict.words",
     "metadata.json",
 ];
+
+/// Files kosum adds to [`DICTIONARY_DIR`].
+pub const KOSUM_FILES: [&str; 2] = [CONTEXT_IDS_FILE, TRIE_VALUES_FILE];
 
 /// Name of the decompiled source folder inside a work folder while building.
 const SOURCE_DIR: &str = "source";
@@ -92,7 +98,7 @@ pub fn build_from_source(source_dir: &Path, out_dir: &Path) -> Result<()> {
 }
 
 /// Decompiles the MeCab binaries in `bin_dir` and builds them into
-/// `workdir/ko-dic/`, together with `ko-dic/kosum-context-ids.tsv`.
+/// `workdir/ko-dic/`, together with kosum's own files ([`KOSUM_FILES`]).
 ///
 /// The decompiled source is written to `workdir/source/` and removed after
 /// a successful build (it is kept after a failed one, for inspection).
@@ -114,6 +120,7 @@ pub fn build_from_binaries(bin_dir: &Path, workdir: &Path) -> Result<BuildReport
     let tsv_path = out_dir.join(CONTEXT_IDS_FILE);
     std::fs::write(&tsv_path, decompiled.context_ids.to_tsv())
         .map_err(|err| Error::io("write", &tsv_path, err))?;
+    write_trie_values(&out_dir)?;
     check_built(workdir)?;
     std::fs::remove_dir_all(&source_dir)
         .map_err(|err| Error::io("remove the folder", &source_dir, err))?;
@@ -128,10 +135,7 @@ pub fn build_from_binaries(bin_dir: &Path, workdir: &Path) -> Result<BuildReport
 /// `metadata.json` of the dictionary format this lindera reads.
 pub fn check_built(workdir: &Path) -> Result<()> {
     let dir = workdir.join(DICTIONARY_DIR);
-    for name in LINDERA_FILES
-        .iter()
-        .chain(std::iter::once(&CONTEXT_IDS_FILE))
-    {
+    for name in LINDERA_FILES.iter().chain(&KOSUM_FILES) {
         let path = dir.join(name);
         match std::fs::metadata(&path) {
             Ok(meta) if meta.is_file() && meta.len() > 0 => {}
@@ -168,7 +172,7 @@ pub fn built_files(workdir: &Path) -> Vec<PathBuf> {
     let dir = workdir.join(DICTIONARY_DIR);
     LINDERA_FILES
         .iter()
-        .chain(std::iter::once(&CONTEXT_IDS_FILE))
+        .chain(&KOSUM_FILES)
         .map(|name| dir.join(name))
         .collect()
 }

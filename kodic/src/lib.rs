@@ -43,7 +43,10 @@
 //!   [`context_freq`] (the context-id usage estimate lindera renumbers
 //!   context ids by),
 //!   [`provision::locate_binaries`] (find binaries without downloading),
-//!   [`prune`] (the entries no best path can use, left out of the build).
+//!   [`prune`] (the entries no best path can use, left out of the build),
+//!   [`trie_values`] (the `kosum-trie-values.bin` table of entry ranges by
+//!   trie node) and [`trie_layout`] (how that table and lindera's trie are
+//!   laid out, shared with kosum's tokenizer).
 //!
 //! # Environment
 //!
@@ -59,6 +62,8 @@ pub mod decompile;
 pub mod error;
 pub mod provision;
 pub mod prune;
+pub mod trie_layout;
+pub mod trie_values;
 
 #[cfg(test)]
 mod testutil;

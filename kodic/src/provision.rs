@@ -16,15 +16,15 @@
 //!
 //! ```text
 //! <cache>/python-mecab-ko-dic-2.1.1.post2/{sys.dic,unk.dic,char.bin,matrix.bin}
-//! <cache>/lindera-6.2.0/ko-dic-<key>/ko-dic/{char_def.bin,…,kosum-context-ids.tsv}
+//! <cache>/lindera-6.2.0/ko-dic-<key>/ko-dic/{char_def.bin,…,kosum-context-ids.tsv,kosum-trie-values.bin}
 //! <cache>/lindera-6.2.0/ko-dic-<key>/provenance.txt
 //! ```
 //!
 //! `<key>` is the first 16 hex digits of a sha256 over the four binaries'
-//! sha256s, [`METADATA_JSON`], [`DECOMPILER_FORMAT_VERSION`], the
-//! lindera-dictionary version and its dictionary format version, so a
-//! different source, metadata, decompiler or lindera never reuses a stale
-//! build. For the PyPI package the four sha256s are known constants
+//! sha256s, [`METADATA_JSON`], [`DECOMPILER_FORMAT_VERSION`],
+//! [`TRIE_VALUES_FORMAT`], the lindera-dictionary version and its dictionary
+//! format version, so a different source, metadata, decompiler, table or
+//! lindera never reuses a stale build. For the PyPI package the four sha256s are known constants
 //! ([`PIP_BINARIES`]), so a cache hit hashes nothing.
 //!
 //! Every cache entry is written into a temporary sibling folder and renamed
@@ -48,6 +48,7 @@ use crate::build::{
 use crate::context_ids::CONTEXT_IDS_FILE;
 use crate::decompile::{BINARY_FILES, DECOMPILER_FORMAT_VERSION};
 use crate::error::{Error, Result};
+use crate::trie_layout::TRIE_VALUES_FORMAT;
 
 /// The PyPI package that ships mecab-ko-dic's compiled binaries.
 pub const PIP_PACKAGE: &str = "python-mecab-ko-dic";
@@ -207,6 +208,7 @@ pub fn cache_key(binaries: &[(&str, &str)]) -> String {
         lindera_dictionary::dictionary::metadata::DICTIONARY_FORMAT_VERSION
     ));
     hasher.update(format!("decompiler {DECOMPILER_FORMAT_VERSION}\n"));
+    hasher.update(format!("trie values {TRIE_VALUES_FORMAT}\n"));
     hasher.update(format!(
         "metadata {}\n",
         hex(&Sha256::digest(METADATA_JSON))

@@ -13,15 +13,17 @@
 //! chosen across a space). Each line is analysed as one sentence, like MeCab
 //! reading line by line.
 //!
-//! It reads only lindera's public dictionary structures: the prefix
-//! dictionary's common-prefix search, the character definitions, the
-//! unknown-word dictionary and the connection matrix.
+//! It reads lindera's dictionary structures (the entries, the character
+//! definitions, the unknown-word dictionary and the connection matrix) and
+//! finds the system dictionary's keys by walking lindera's trie with the
+//! build's table of entry ranges by node ([`super::trie`]).
 
 use std::sync::atomic::{AtomicU8, Ordering};
 
 use foldhash::{HashMap, HashMapExt};
 
 use super::SlotCache;
+use super::trie::SystemTrie;
 
 use lindera::dictionary::Dictionary;
 use lindera_dictionary::dictionary::character_definition::CategoryId;
@@ -31,7 +33,7 @@ use lindera_dictionary::dictionary::connection_cost_matrix::ConnectionCostMatrix
 /// u32 word id, i16 cost, u16 left id, u16 right id (little endian). The
 /// lindera version is pinned exactly, and the tokenizer tests fail if this
 /// layout ever changes.
-const ENTRY_LEN: usize = 10;
+pub(super) const ENTRY_LEN: usize = 10;
 
 /// One lexicon entry of the system dictionary.
 #[derive(Debug, Clone, Copy)]
@@ -80,6 +82,24 @@ fn word_start(categories: &[u64], position: usize) -> usize {
         begin += 1;
     }
     begin
+}
+
+/// Asks the processor to bring the bytes at `offset` of `data` into its
+/// cache, without waiting for them: the search reads a key's entries only
+/// after the candidate pass, which meanwhile walks on.
+#[inline(always)]
+fn prefetch(data: &[u8], offset: usize) {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(byte) = data.get(offset) {
+        // SAFETY: prefetching has no effect on memory, and the address is
+        // inside `data`.
+        unsafe {
+            use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+            _mm_prefetch::<_MM_HINT_T0>(std::ptr::from_ref(byte).cast());
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (data, offset);
 }
 
 /// What a lattice node is.
@@ -185,6 +205,8 @@ pub struct Lattice {
     /// the lattice only hashes a char when an entry may start with it.
     user_first_chars: Vec<u64>,
     space_category: Option<CategoryId>,
+    /// The system dictionary's keys, with their entry ranges.
+    trie: &'static SystemTrie,
 }
 
 /// Per-thread scratch space, reused from line to line and document to document.
@@ -195,6 +217,8 @@ pub struct Scratch {
     /// Per char of the piece, its first category: the one MeCab makes
     /// unknown words of.
     first_categories: Vec<Option<CategoryId>>,
+    /// Per char of the piece, its code in the system dictionary's trie.
+    trie_codes: Vec<u32>,
     /// Category sets and first categories of chars seen before: Korean text
     /// draws on a few hundred syllables, so most chars are found here
     /// instead of being classified again.
@@ -413,7 +437,11 @@ impl Search {
 }
 
 impl Lattice {
-    pub fn new(dictionary: &Dictionary, user_entries: Vec<UserEntry>) -> Self {
+    pub fn new(
+        dictionary: &Dictionary,
+        trie: &'static SystemTrie,
+        user_entries: Vec<UserEntry>,
+    ) -> Self {
         let mut rule_costs = Vec::new();
         let mut rule_tags = HashMap::new();
         if let Some(config) = &dictionary.metadata.space_penalty {
@@ -447,6 +475,7 @@ impl Lattice {
             user_index,
             user_first_chars,
             space_category: dictionary.character_definition.category_id_by_name("SPACE"),
+            trie,
         };
         let unknown = &dictionary.unknown_dictionary;
         lattice.unknown_penalty = (0..unknown.costs.len() as u32)
@@ -573,12 +602,12 @@ impl Lattice {
         chars: &[char],
         categories: &[u64],
         first_categories: &[Option<CategoryId>],
+        trie_codes: &[u32],
         candidates: &mut Candidates,
     ) {
         let n = chars.len();
         let definitions = &dictionary.character_definition;
         let entry_data: &[u8] = &dictionary.prefix_dictionary.vals_data;
-        let base = entry_data.as_ptr() as usize;
         let Candidates { all, at, reached } = candidates;
         all.clear();
         at.clear();
@@ -615,22 +644,18 @@ impl Lattice {
                 }
             }
             // System dictionary.
-            let window = &chars[begin..n.min(begin + MAX_WORD_CHARS)];
-            for (entries, length) in dictionary.prefix_dictionary.common_prefix_search(window) {
-                // The entries are a slice of the entry data; where it starts
-                // there is found from the addresses.
-                let start = entries.as_ptr() as usize - base;
-                debug_assert!(start + entries.len() <= entry_data.len());
-                // Reading the first entry brings it into the cache too.
-                std::hint::black_box(entries.first().copied());
+            let window = &trie_codes[begin..n.min(begin + MAX_WORD_CHARS)];
+            self.trie.prefixes(window, |key| {
+                let start = key.first_entry as usize * ENTRY_LEN;
+                prefetch(entry_data, start);
                 all.push(Candidate::System {
                     entries_start: start as u32,
-                    entries_end: (start + entries.len()) as u32,
-                    chars: length as u32,
+                    entries_end: (start + key.entries as usize * ENTRY_LEN) as u32,
+                    chars: key.chars as u32,
                 });
-                reached[begin + length] = true;
-                found |= entries.len() >= ENTRY_LEN;
-            }
+                reached[begin + key.chars] = true;
+                found |= key.entries > 0;
+            });
             // Unknown words, as MeCab generates them.
             if let Some(category) = first_categories[begin] {
                 let definition = definitions.lookup_definition(category);
@@ -692,6 +717,7 @@ impl Lattice {
             chars,
             categories,
             first_categories,
+            trie_codes,
             class_cache,
             candidates,
             search,
@@ -701,7 +727,9 @@ impl Lattice {
         // SPACE_BIT marking whitespace, and first categories.
         categories.clear();
         first_categories.clear();
+        trie_codes.clear();
         for &c in chars {
+            trie_codes.push(self.trie.code(c));
             let (bits, first) =
                 class_cache.get_or_insert_with(c as u32, || self.char_class(dictionary, c));
             categories.push(bits);
@@ -710,7 +738,14 @@ impl Lattice {
         let categories = &*categories;
         let matrix = &dictionary.connection_cost_matrix;
         let entry_data: &[u8] = &dictionary.prefix_dictionary.vals_data;
-        self.find_candidates(dictionary, chars, categories, first_categories, candidates);
+        self.find_candidates(
+            dictionary,
+            chars,
+            categories,
+            first_categories,
+            trie_codes,
+            candidates,
+        );
         search.reset(n, matrix);
 
         for position in 0..n {

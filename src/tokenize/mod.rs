@@ -21,8 +21,10 @@ use crate::normalize::{CharCounter, analysis_view};
 use crate::resources::{Term, TermPos, Terms, is_hangul_syllable};
 
 mod lattice;
+mod trie;
 
 use lattice::{Lattice, NodeWord, Scratch, UserEntry};
+use trie::SystemTrie;
 
 thread_local! {
     /// The tokenizer's working memory, kept per thread so that a worker
@@ -99,6 +101,18 @@ mod embedded {
     use lindera_dictionary::error::LinderaErrorKind;
 
     lindera_dictionary::embedded_dictionary!("/ko-dic", KoDicLoader);
+
+    /// The build's table of entry ranges by trie node (see [`super::trie`]).
+    static TRIE_VALUES_DATA: &[u8] = include_bytes!(concat!(
+        env!("LINDERA_WORKDIR"),
+        "/ko-dic/kosum-trie-values.bin"
+    ));
+
+    /// The embedded `dict.trie` (the bytes lindera's prefix dictionary
+    /// walks) and the table of entry ranges by its nodes.
+    pub fn trie_and_values() -> (&'static [u8], &'static [u8]) {
+        (TRIE_DATA, TRIE_VALUES_DATA)
+    }
 
     /// The embedded dictionary, loaded as the macro's `load` loads it except
     /// for one step: lindera's character definitions build a flat table of
@@ -442,7 +456,7 @@ impl Tokenizer {
             });
             user_terms.push(term.clone());
         }
-        let lattice = Lattice::new(dictionary, entries);
+        let lattice = Lattice::new(dictionary, system_trie(dictionary)?, entries);
         let unknown = &dictionary.unknown_dictionary;
         let unknown_words = (0..unknown.costs.len() as u32)
             .map(|id| {
@@ -689,6 +703,19 @@ fn system_dictionary() -> Result<&'static Dictionary> {
         .get_or_init(|| embedded::load_without_flat_char_table().map_err(|err| err.to_string()))
         .as_ref()
         .map_err(|err| Error::Dictionary(err.clone()))
+}
+
+/// The embedded dictionary's trie with the build's table of entry ranges,
+/// checked once per process against the dictionary.
+fn system_trie(dictionary: &Dictionary) -> Result<&'static SystemTrie> {
+    static TRIE: OnceLock<std::result::Result<SystemTrie, String>> = OnceLock::new();
+    TRIE.get_or_init(|| {
+        let (trie, values) = embedded::trie_and_values();
+        let entries = dictionary.prefix_dictionary.vals_data.len() / lattice::ENTRY_LEN;
+        SystemTrie::new(trie, values, entries)
+    })
+    .as_ref()
+    .map_err(|err| Error::Dictionary(err.clone()))
 }
 
 /// Context ids and a typical cost for one lexical class.
