@@ -589,8 +589,8 @@ impl Lattice {
     /// entries, the system dictionary's keys and MeCab's unknown words, in
     /// the order the search adds them.
     ///
-    /// The dictionary lookups walk the trie and read the entries, reads that
-    /// mostly miss the processor's cache. Done one position at a time
+    /// The dictionary lookups walk the trie and fetch the entries, reads
+    /// that mostly miss the processor's cache. Done one position at a time
     /// between the search's other work, the processor waits for each in
     /// turn; done here in one tight loop, it waits for many at once. Where a
     /// word can start follows from where the words before it end, as in the

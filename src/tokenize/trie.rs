@@ -34,6 +34,8 @@ pub(super) struct SystemTrie {
     parts: TrieParts<'static>,
     values: &'static [u8],
     count_bits: u32,
+    /// The root node's base, where every walk starts.
+    root_base: u32,
 }
 
 impl SystemTrie {
@@ -63,10 +65,14 @@ impl SystemTrie {
                 parts.node_count()
             ));
         }
+        let (root_base, _) = parts
+            .node(0)
+            .ok_or_else(|| format!("the embedded dict.trie has no nodes; {rebuild}"))?;
         Ok(Self {
             parts,
             values,
             count_bits: header.count_bits,
+            root_base,
         })
     }
 
@@ -81,9 +87,7 @@ impl SystemTrie {
     #[inline(always)]
     pub fn prefixes(&self, codes: &[u32], mut found: impl FnMut(Key)) {
         let mut node = 0;
-        let Some((mut base, _)) = self.parts.node(0) else {
-            return;
-        };
+        let mut base = self.root_base;
         for (read, &code) in codes.iter().enumerate() {
             // A leaf's base holds a key's ordinal, not where children are.
             if code == NO_CODE || base & FLAG != 0 {
