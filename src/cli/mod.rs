@@ -375,7 +375,7 @@ impl Settings {
         let globs = inputs::glob_set(&common.glob)?;
         let jsonl_input = common.input_format == InputFormat::Jsonl;
         let walk_folders = !jsonl_input;
-        let listed = (list_first || common.output.is_some())
+        let listed = lists_inputs_first(list_first, common.output.is_some(), &common.inputs)
             .then(|| inputs::expand(&common.inputs, &globs, walk_folders).collect::<Vec<_>>());
         let several = jsonl_input
             || common.inputs.len() > 1
@@ -474,6 +474,16 @@ fn output_file_name(name: &Path, format: Format) -> PathBuf {
     file.push(".");
     file.push(format.extension());
     PathBuf::from(file)
+}
+
+/// Whether a run lists all its inputs before it starts: to learn from them
+/// first (`list_first`, for `--idf corpus`), or, under `-o`, to check that
+/// no two write the same result file ([`check_output_names`]). That can
+/// only happen between two INPUT arguments: the inputs of one argument are
+/// named by their distinct paths below it (or, for a file, by its name), so
+/// a run with one argument walks its folder as it goes under `-o` too.
+fn lists_inputs_first(list_first: bool, output: bool, arguments: &[PathBuf]) -> bool {
+    list_first || (output && arguments.len() > 1)
 }
 
 /// Two inputs writing the same result file (the same relative path under
@@ -1080,6 +1090,17 @@ mod tests {
         // The interval counts again from that flush.
         assert!(!policy.due(|| start + FLUSH_INTERVAL * 3 / 2));
         assert!(policy.due(|| start + FLUSH_INTERVAL * 2));
+    }
+
+    #[test]
+    fn only_idf_corpus_and_several_arguments_under_o_list_inputs_first() {
+        let one = [PathBuf::from("docs")];
+        let two = [PathBuf::from("docs"), PathBuf::from("more")];
+        assert!(!lists_inputs_first(false, false, &two));
+        assert!(!lists_inputs_first(false, true, &one));
+        assert!(!lists_inputs_first(false, true, &[]));
+        assert!(lists_inputs_first(false, true, &two));
+        assert!(lists_inputs_first(true, false, &one));
     }
 
     #[test]
