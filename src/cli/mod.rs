@@ -353,8 +353,8 @@ struct Settings {
     globs: GlobSet,
     walk_folders: bool,
     /// The inputs, listed before the run starts when it needs them all
-    /// first (`-o`'s check of the result names, `--idf corpus`'s first
-    /// pass); otherwise they are found as the run goes (a folder of a
+    /// first (`--idf corpus`'s first pass, `-o`'s check of the result names
+    /// of several arguments; see [`lists_inputs_first`]); otherwise they are found as the run goes (a folder of a
     /// million files would hold a list of a million inputs).
     listed: Option<Vec<Input>>,
     /// `-o DIR` and the result file of each input, in input order.
