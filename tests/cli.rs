@@ -263,8 +263,8 @@ mod paste_and_folders {
 
     #[test]
     fn idf_corpus_learns_from_the_folder_it_analyses() {
-        // `--idf corpus` reads the inputs twice (a first pass learns their
-        // document frequencies), so a run lists them before it starts.
+        // `--idf corpus` reads the inputs twice: a first walk learns their
+        // document frequencies, and the run's own walk analyses them.
         let dir = sample_folder();
         let run = |idf: Option<&str>| {
             let mut command = kosum();

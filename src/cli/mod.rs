@@ -127,9 +127,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             .name("kosum-warm-up".into())
             .spawn(move || kosum::analysis::warm_up(&request, &kosum::scoring::Idf::default()));
     }
-    // `--idf corpus` learns from the inputs before analysing them.
-    let corpus_idf = keywords.idf.as_deref().is_some_and(is_corpus_idf);
-    let settings = Settings::new(task, &common, request, highlight, corpus_idf)?;
+    let settings = Settings::new(task, &common, request, highlight)?;
     let analyzer = load_analyzer(&common, keywords.idf.as_deref(), &settings)?;
     execute(&analyzer, &settings)
 }
@@ -143,8 +141,8 @@ fn build_idf_file(dir: &Path, output: &Path) -> anyhow::Result<ExitCode> {
     let analyzer = Analyzer::new(&AnalyzerConfig::default())?;
     let globs = inputs::glob_set(&["*.txt".into(), "*.md".into()])?;
     let folder = [dir.to_path_buf()];
-    let documents: Vec<Input> = inputs::expand(&folder, &globs, true).collect();
-    let (idf, failed) = learn_idf(&analyzer, &documents, true);
+    let documents = inputs::expand(&folder, &globs, true);
+    let (idf, total, failed) = learn_idf(&analyzer, documents, true);
     let table = idf
         .to_tsv()
         .context("internal error: a learned IDF table has a TSV form")?;
@@ -161,27 +159,28 @@ fn build_idf_file(dir: &Path, output: &Path) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("{}: cannot be written", output.display()))?;
     eprintln!(
         "kosum: {} documents counted, {} could not be read, table written to {}",
-        documents.len() - failed,
+        total - failed,
         failed,
         output.display()
     );
     Ok(ExitCode::from(if failed > 0 { EXIT_FAILURES } else { 0 }))
 }
 
-/// Document frequencies of `documents`, read and analysed in parallel;
-/// also returns how many could not be read or decoded (each named on stderr
-/// when `report_failures`).
+/// Document frequencies of `documents`, read and analysed in parallel as
+/// they are found; also returns how many documents there were and how many
+/// of them could not be read or decoded (each named on stderr when
+/// `report_failures`).
 fn learn_idf(
     analyzer: &Analyzer,
-    documents: &[Input],
+    documents: impl Iterator<Item = Input> + Send,
     report_failures: bool,
-) -> (kosum::scoring::Idf, usize) {
+) -> (kosum::scoring::Idf, usize, usize) {
     use rayon::prelude::*;
-    let (builder, failed) = documents
-        .par_iter()
+    let (builder, total, failed) = documents
+        .par_bridge()
         .fold(
-            || (kosum::scoring::IdfBuilder::new(), 0usize),
-            |(mut builder, mut failed), input| {
+            || (kosum::scoring::IdfBuilder::new(), 0usize, 0usize),
+            |(mut builder, total, mut failed), input| {
                 let text = inputs::read_all(&input.source)
                     .and_then(|bytes| normalize::decode(bytes).map_err(|err| err.to_string()));
                 match text.and_then(|text| {
@@ -197,17 +196,17 @@ fn learn_idf(
                         failed += 1;
                     }
                 }
-                (builder, failed)
+                (builder, total + 1, failed)
             },
         )
         .reduce(
-            || (kosum::scoring::IdfBuilder::new(), 0),
-            |(mut left, left_failed), (right, right_failed)| {
+            || (kosum::scoring::IdfBuilder::new(), 0, 0),
+            |(mut left, left_total, left_failed), (right, right_total, right_failed)| {
                 left.merge(right);
-                (left, left_failed + right_failed)
+                (left, left_total + right_total, left_failed + right_failed)
             },
         );
-    (builder.build(), failed)
+    (builder.build(), total, failed)
 }
 
 fn run_eval(eval: EvalCommand) -> anyhow::Result<ExitCode> {
@@ -320,9 +319,11 @@ fn load_analyzer(
             if common.input_format == InputFormat::Jsonl || settings.reads_stdin() {
                 bail!("--idf corpus learns from files and folders; it cannot read a stream");
             }
-            // Unreadable inputs are reported once, by the analysis pass.
-            let documents = settings.listed.as_deref().unwrap_or_default();
-            let (learned, _) = learn_idf(&Analyzer::new(&config)?, documents, false);
+            // A first walk of the inputs learns from them and the run's
+            // walk analyses them, so no list of them is held (a file added
+            // or removed between the two walks changes only the frequencies
+            // learned). Unreadable inputs are reported once, by the analysis.
+            let (learned, _, _) = learn_idf(&Analyzer::new(&config)?, settings.inputs(), false);
             config.idf = learned;
         }
         Some(path) => {
@@ -353,8 +354,8 @@ struct Settings {
     globs: GlobSet,
     walk_folders: bool,
     /// The inputs, listed before the run starts when it needs them all
-    /// first (`--idf corpus`'s first pass, `-o`'s check of the result names
-    /// of several arguments; see [`lists_inputs_first`]); otherwise they are found as the run goes (a folder of a
+    /// first (`-o`'s check of the result names of several arguments, see
+    /// [`lists_inputs_first`]); otherwise they are found as the run goes (a folder of a
     /// million files would hold a list of a million inputs).
     listed: Option<Vec<Input>>,
     /// `-o DIR` and the result file of each input, in input order.
@@ -370,12 +371,11 @@ impl Settings {
         common: &CommonArgs,
         request: Request,
         highlight: bool,
-        list_first: bool,
     ) -> anyhow::Result<Self> {
         let globs = inputs::glob_set(&common.glob)?;
         let jsonl_input = common.input_format == InputFormat::Jsonl;
         let walk_folders = !jsonl_input;
-        let listed = lists_inputs_first(list_first, common.output.is_some(), &common.inputs)
+        let listed = lists_inputs_first(common.output.is_some(), &common.inputs)
             .then(|| inputs::expand(&common.inputs, &globs, walk_folders).collect::<Vec<_>>());
         let several = jsonl_input
             || common.inputs.len() > 1
@@ -476,14 +476,14 @@ fn output_file_name(name: &Path, format: Format) -> PathBuf {
     PathBuf::from(file)
 }
 
-/// Whether a run lists all its inputs before it starts: to learn from them
-/// first (`list_first`, for `--idf corpus`), or, under `-o`, to check that
-/// no two write the same result file ([`check_output_names`]). That can
-/// only happen between two INPUT arguments: the inputs of one argument are
-/// named by their distinct paths below it (or, for a file, by its name), so
-/// a run with one argument walks its folder as it goes under `-o` too.
-fn lists_inputs_first(list_first: bool, output: bool, arguments: &[PathBuf]) -> bool {
-    list_first || (output && arguments.len() > 1)
+/// Whether a run lists all its inputs before it starts: under `-o`, to
+/// check that no two write the same result file ([`check_output_names`]).
+/// That can only happen between two INPUT arguments: the inputs of one
+/// argument are named by their distinct paths below it (or, for a file, by
+/// its name), so a run with one argument walks its folder as it goes under
+/// `-o` too. (`--idf corpus` walks the inputs twice instead of listing them.)
+fn lists_inputs_first(output: bool, arguments: &[PathBuf]) -> bool {
+    output && arguments.len() > 1
 }
 
 /// Two inputs writing the same result file (the same relative path under
@@ -1093,14 +1093,13 @@ mod tests {
     }
 
     #[test]
-    fn only_idf_corpus_and_several_arguments_under_o_list_inputs_first() {
+    fn only_several_arguments_under_o_list_inputs_first() {
         let one = [PathBuf::from("docs")];
         let two = [PathBuf::from("docs"), PathBuf::from("more")];
-        assert!(!lists_inputs_first(false, false, &two));
-        assert!(!lists_inputs_first(false, true, &one));
-        assert!(!lists_inputs_first(false, true, &[]));
-        assert!(lists_inputs_first(false, true, &two));
-        assert!(lists_inputs_first(true, false, &one));
+        assert!(!lists_inputs_first(false, &two));
+        assert!(!lists_inputs_first(true, &one));
+        assert!(!lists_inputs_first(true, &[]));
+        assert!(lists_inputs_first(true, &two));
     }
 
     #[test]
