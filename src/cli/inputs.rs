@@ -29,9 +29,9 @@ pub enum Source {
 
 /// One input: a document (text input) or a stream of documents (JSONL input).
 ///
-/// When a run lists its inputs first (`--idf corpus`, `-o` with several
-/// arguments), a folder of a million files makes a million of these before
-/// the first is read, so an input holds its path once and works out its
+/// When a run lists its inputs first (`-o` with several arguments), a
+/// folder of a million files makes a million of these before the first is
+/// read, so an input holds its path once and works out its
 /// names from it.
 #[derive(Debug, Clone)]
 pub struct Input {
