@@ -253,9 +253,8 @@ type FolderId = (u64, u64);
 type FolderId = PathBuf;
 
 #[cfg(unix)]
-fn folder_id(path: &Path, meta: &std::fs::Metadata) -> Option<FolderId> {
+fn folder_id(_path: &Path, meta: &std::fs::Metadata) -> Option<FolderId> {
     use std::os::unix::fs::MetadataExt;
-    let _ = path;
     Some((meta.dev(), meta.ino()))
 }
 
