@@ -388,9 +388,9 @@ fn folder_batch(texts: &[String]) {
 }
 
 /// The whole `kosum` process on two threads over flat folders of 10,000 and
-/// 100,000 one-line files: the cost of listing many files, in time before
-/// the first result and in peak memory per file (a folder is listed, and
-/// its inputs held, before the analysis starts).
+/// 100,000 one-line files: the cost of many files, in time before the first
+/// result and in peak memory per file (the folder being walked is held as
+/// its sorted names while the analysis goes on).
 fn many_small_files() {
     let folder = |files: usize| {
         let folder = tempfile::tempdir().expect("temporary folder");

@@ -31,8 +31,7 @@ pub enum Source {
 ///
 /// When a run lists its inputs first (`-o` with several arguments), a
 /// folder of a million files makes a million of these before the first is
-/// read, so an input holds its path once and works out its
-/// names from it.
+/// read, so an input holds its path once and works out its names from it.
 #[derive(Debug, Clone)]
 pub struct Input {
     pub source: Source,
@@ -104,8 +103,8 @@ fn names_stdin(argument: &Path) -> bool {
 
 /// Expands INPUT arguments into inputs in output order, found as they are
 /// asked for: a folder is walked one entry at a time, so the run holds no
-/// list of its inputs (only the sorted names of the folders being walked). With `walk_folders` false (JSONL input), a folder is a failed
-/// input.
+/// list of its inputs (only the sorted names of the folders being walked).
+/// With `walk_folders` false (JSONL input), a folder is a failed input.
 pub fn expand<'a>(arguments: &'a [PathBuf], globs: &'a GlobSet, walk_folders: bool) -> Inputs<'a> {
     Inputs {
         arguments: arguments.iter(),

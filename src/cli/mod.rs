@@ -282,15 +282,15 @@ fn build_request(
     })
 }
 
-/// Loads the dictionary, the user's terms and the term weights: `--idf FILE`
-/// reads a table from `kosum idf build`; `--idf corpus` learns one from the
-/// inputs themselves first (a second pass over them).
 /// Whether `--idf PATH` asks for document frequencies learned from the
 /// inputs themselves: `corpus`, unless a file of that name exists.
 fn is_corpus_idf(path: &Path) -> bool {
     path == Path::new("corpus") && !path.exists()
 }
 
+/// Loads the dictionary, the user's terms and the term weights: `--idf FILE`
+/// reads a table from `kosum idf build`; `--idf corpus` learns one from the
+/// inputs themselves first (a second pass over them).
 fn load_analyzer(
     common: &CommonArgs,
     idf: Option<&Path>,
@@ -355,8 +355,8 @@ struct Settings {
     walk_folders: bool,
     /// The inputs, listed before the run starts when it needs them all
     /// first (`-o`'s check of the result names of several arguments, see
-    /// [`lists_inputs_first`]); otherwise they are found as the run goes (a folder of a
-    /// million files would hold a list of a million inputs).
+    /// [`lists_inputs_first`]); otherwise they are found as the run goes
+    /// (a folder of a million files would hold a list of a million inputs).
     listed: Option<Vec<Input>>,
     /// `-o DIR` and the result file of each input, in input order.
     output_dir: Option<PathBuf>,
