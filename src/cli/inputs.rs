@@ -152,7 +152,7 @@ impl Iterator for Inputs<'_> {
             };
             let source = match std::fs::metadata(argument) {
                 Ok(meta) if meta.is_dir() && self.walk_folders => {
-                    self.walk = Some(Walk::new(argument));
+                    self.walk = Some(Walk::new(argument, meta));
                     continue;
                 }
                 Ok(meta) if meta.is_dir() => broken(
@@ -207,10 +207,8 @@ struct Walk {
     root: PathBuf,
     /// The folders entered and not yet finished, the root first.
     folders: Vec<Folder>,
-    /// Whether the root has been entered.
-    started: bool,
-    /// A problem to report before going on (a folder whose listing failed
-    /// part of the way through).
+    /// A problem to report before going on (a folder that could not be
+    /// entered, or whose listing failed part of the way through).
     pending: Option<Input>,
 }
 
@@ -273,24 +271,22 @@ impl Folder {
 }
 
 impl Walk {
-    fn new(root: &Path) -> Self {
-        Self {
+    /// Enters the folder `root`, whose metadata the caller has read.
+    fn new(root: &Path, meta: std::fs::Metadata) -> Self {
+        let mut walk = Self {
             root: root.to_path_buf(),
             folders: Vec::new(),
-            started: false,
             pending: None,
+        };
+        if let Some(problem) = walk.enter(root.to_path_buf(), Some(meta), 0) {
+            walk.pending = Some(problem);
         }
+        walk
     }
 
     /// The next file matching `globs` (relative to the root), or the next
     /// problem met; `None` at the end of the walk.
     fn next_input(&mut self, globs: &GlobSet) -> Option<Input> {
-        if !std::mem::replace(&mut self.started, true) {
-            let root = self.root.clone();
-            if let Some(problem) = self.enter(root, None, 0) {
-                return Some(problem);
-            }
-        }
         loop {
             if let Some(problem) = self.pending.take() {
                 return Some(problem);
@@ -369,11 +365,11 @@ impl Walk {
             }
         };
         let id = folder_id(&path, &meta);
-        if let Some(ancestor) = self
-            .folders
-            .iter()
-            .find(|folder| id.is_some() && folder.id == id)
-        {
+        if let Some(ancestor) = id.as_ref().and_then(|id| {
+            self.folders
+                .iter()
+                .find(|folder| folder.id.as_ref() == Some(id))
+        }) {
             let message = format!(
                 "symbolic link loop: it leads back to {}; not followed",
                 ancestor.path.display()
@@ -515,14 +511,14 @@ pub fn open_lines(source: &Source) -> Result<Box<dyn BufRead + Send>, String> {
 mod tests {
     use super::*;
 
+    use walkdir::WalkDir;
+
     fn names(inputs: &[Input]) -> Vec<String> {
         inputs
             .iter()
             .map(|input| input.output_name().display().to_string())
             .collect()
     }
-
-    use walkdir::WalkDir;
 
     #[test]
     fn a_folder_is_walked_depth_first_in_name_order_skipping_hidden_entries() {

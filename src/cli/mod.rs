@@ -418,7 +418,9 @@ impl Settings {
             if dir.exists() && !dir.is_dir() {
                 bail!("-o {}: exists and is not a directory", dir.display());
             }
-            check_output_names(listed.as_deref().unwrap_or_default(), format)?;
+            if let Some(listed) = &listed {
+                check_output_names(listed, format)?;
+            }
         }
         let threads = match common.threads {
             Some(n) => usize::from(n),
