@@ -456,7 +456,7 @@ impl Tokenizer {
             });
             user_terms.push(term.clone());
         }
-        let lattice = Lattice::new(dictionary, system_trie(dictionary)?, entries);
+        let lattice = Lattice::new(dictionary, system_trie()?, entries);
         let unknown = &dictionary.unknown_dictionary;
         let unknown_words = (0..unknown.costs.len() as u32)
             .map(|id| {
@@ -706,8 +706,9 @@ fn system_dictionary() -> Result<&'static Dictionary> {
 }
 
 /// The embedded dictionary's trie with the build's table of entry ranges,
-/// checked once per process against the dictionary.
-fn system_trie(dictionary: &Dictionary) -> Result<&'static SystemTrie> {
+/// checked once per process against the embedded dictionary.
+fn system_trie() -> Result<&'static SystemTrie> {
+    let dictionary = system_dictionary()?;
     static TRIE: OnceLock<std::result::Result<SystemTrie, String>> = OnceLock::new();
     TRIE.get_or_init(|| {
         let (trie, values) = embedded::trie_and_values();

@@ -190,7 +190,7 @@ mod tests {
     #[test]
     fn every_key_of_the_dictionary_is_found_with_the_entries_lindera_finds() {
         let dictionary = system_dictionary().unwrap();
-        let trie = system_trie(dictionary).unwrap();
+        let trie = system_trie().unwrap();
         let (trie_bytes, _) = embedded::trie_and_values();
         let keys = every_key(&TrieParts::split(trie_bytes).unwrap());
         let prefix = &dictionary.prefix_dictionary;
@@ -220,7 +220,7 @@ mod tests {
     #[test]
     fn text_with_chars_in_no_key_finds_what_lindera_finds() {
         let dictionary = system_dictionary().unwrap();
-        let trie = system_trie(dictionary).unwrap();
+        let trie = system_trie().unwrap();
         // U+FFFF has the end marker's code, 0.
         let text =
             "마이크로소프트가 오픈AI에 투자\u{FFFF}했다. 😀 \u{10FFFF}값 ＡＢＣ 1,000원 ㅋㅋ";
