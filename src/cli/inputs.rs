@@ -146,26 +146,30 @@ impl Iterator for Inputs<'_> {
             }
             // The result of an argument is named after its file name.
             let name_components = usize::from(argument.file_name().is_some());
-            let broken = |message: String| Source::Broken {
-                path: argument.clone(),
-                message: message.into(),
-            };
-            let source = match std::fs::metadata(argument) {
+            return Some(match std::fs::metadata(argument) {
                 Ok(meta) if meta.is_dir() && self.walk_folders => {
                     self.walk = Some(Walk::new(argument, meta));
                     continue;
                 }
                 Ok(meta) if meta.is_dir() => broken(
+                    argument.clone(),
                     "is a directory; with --input-format jsonl give JSONL files or standard input"
                         .into(),
+                    name_components,
                 ),
-                Ok(_) => Source::File {
-                    path: argument.clone(),
-                    walked: false,
-                },
-                Err(err) => broken(describe_open_error(argument, &err)),
-            };
-            return Some(Input::new(source, name_components));
+                Ok(_) => Input::new(
+                    Source::File {
+                        path: argument.clone(),
+                        walked: false,
+                    },
+                    name_components,
+                ),
+                Err(err) => broken(
+                    argument.clone(),
+                    describe_open_error(argument, &err),
+                    name_components,
+                ),
+            });
         }
     }
 }
@@ -434,14 +438,15 @@ impl Walk {
     }
 }
 
-/// A failed input found in a walk, `depth` below its root.
-fn broken(path: PathBuf, message: String, depth: usize) -> Input {
+/// A failed input whose result is named by the last `name_components`
+/// components of `path` (for a walk, its depth below the root).
+fn broken(path: PathBuf, message: String, name_components: usize) -> Input {
     Input::new(
         Source::Broken {
             path,
             message: message.into(),
         },
-        depth,
+        name_components,
     )
 }
 
